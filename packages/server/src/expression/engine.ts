@@ -1,0 +1,217 @@
+// One QuickJS instance with a long-lived context: compiles each distinct expression once, keeps the
+// compiled function in a bounded cache, and evaluates it against records. Synchronous and
+// single-threaded; the worker thread owns it and the main thread enforces the hard time bound.
+import {
+  DefaultIntrinsics,
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  RELEASE_SYNC,
+  type QuickJSContext,
+  type QuickJSHandle,
+} from 'quickjs-emscripten';
+import { createCompileCache } from './compile-cache.ts';
+import { sandboxPreludeSource } from './prelude.ts';
+import {
+  timeLimitMessage,
+  type ExpressionCheck,
+  type ExpressionLimits,
+  type ExpressionOutcome,
+} from './types.ts';
+import { expressionFunctionSource, notSingleExpressionMessage, singleExpressionProbeSource } from './wrap.ts';
+
+const MiB = 1024 * 1024;
+const wasmPageBytes = 64 * 1024;
+/** The QuickJS module declares 16 MiB as its minimum memory: static data, C stack and the first heap. */
+const moduleBaseBytes = 16 * MiB;
+/** WebAssembly memory cannot grow past 4 GiB, and Emscripten built this module for at most 2 GiB. */
+const largestModuleBytes = 2048 * MiB;
+
+// The repository's TypeScript lib is ES2024 without DOM, and only DOM declares WebAssembly.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+const WasmMemory = (
+  globalThis as unknown as {
+    WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory };
+  }
+).WebAssembly.Memory;
+
+export const compileCacheBounds = { maxEntries: 10_000, maxBytes: 8 * MiB };
+
+/**
+ * `setMemoryLimit` does not bound what an expression accumulates: this build cannot ask malloc for the
+ * usable size of a block, so QuickJS counts only 8 bytes per allocation and rejects just single
+ * allocations larger than the limit (100 × 1 MiB typed arrays pass a 16 MiB limit). The hard bound is
+ * the WebAssembly memory itself, capped at the module's base, the compiled-expression cache and the
+ * expression's own allowance; when malloc cannot grow it, QuickJS throws "out of memory".
+ */
+export function wasmMemoryCapBytes(limits: ExpressionLimits): number {
+  const wanted = moduleBaseBytes + compileCacheBounds.maxBytes + limits.memoryBytes;
+  const pages = Math.ceil(wanted / wasmPageBytes);
+  return Math.min(pages * wasmPageBytes, largestModuleBytes);
+}
+
+/** Bytes a compiled expression keeps alive, measured: ≈ 350 for a short one, ≈ 3.4 per source character. */
+function estimatedCompiledBytes(source: string): number {
+  return 512 + 4 * source.length;
+}
+
+type Compiled = { fn: QuickJSHandle } | { error: string };
+
+export interface ExpressionEngine {
+  check(source: string): ExpressionCheck;
+  /** `recordJson` is `JSON.stringify` of an ExpressionRecord. */
+  evaluate(source: string, recordJson: string): ExpressionOutcome;
+  /** Set when QuickJS failed on the host side or exhausted its memory; build a new engine then. */
+  readonly broken: boolean;
+}
+
+export async function createExpressionEngine(limits: ExpressionLimits): Promise<ExpressionEngine> {
+  const capBytes = wasmMemoryCapBytes(limits);
+  const memory = new WasmMemory({
+    initial: moduleBaseBytes / wasmPageBytes,
+    maximum: capBytes / wasmPageBytes,
+  });
+  const module = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory }));
+  const runtime = module.newRuntime();
+  // Without a stack limit a recursion bomb overflows the host's stack instead of QuickJS's own.
+  runtime.setMaxStackSize(limits.stackBytes);
+  runtime.setMemoryLimit(limits.memoryBytes);
+  // The prelude is our own code and runs before any deadline applies.
+  let deadline = Number.POSITIVE_INFINITY;
+  runtime.setInterruptHandler(() => Date.now() > deadline);
+  // No Promise: nothing may be queued that outlives an evaluation (jobs are never run), and `import()`
+  // fails outright instead of returning a promise that would count as true.
+  const context = runtime.newContext({ intrinsics: { ...DefaultIntrinsics, Promise: false } });
+
+  const prelude = context.unwrapResult(context.evalCode(sandboxPreludeSource, 'prelude.js', { type: 'global' }));
+  const run = context.getProp(prelude, 'run');
+  const state = context.getProp(prelude, 'state');
+  prelude.dispose();
+
+  const cache = createCompileCache<Compiled>(compileCacheBounds, (compiled) => {
+    if ('fn' in compiled) compiled.fn.dispose();
+  });
+  let broken = false;
+
+  function startClock(): void {
+    deadline = Date.now() + limits.timeoutMs;
+  }
+
+  function compile(source: string): Compiled {
+    const cached = cache.get(source);
+    if (cached !== undefined) return cached;
+    startClock();
+    const compiled = compileUncached(context, source);
+    // A syntax error is a property of the source; running out of time or memory while compiling may not
+    // happen next time.
+    if ('fn' in compiled || compiled.error.startsWith('SyntaxError')) {
+      cache.set(source, compiled, estimatedCompiledBytes(source));
+    }
+    return compiled;
+  }
+
+  function outcomeOf(result: ReturnType<QuickJSContext['callFunction']>): ExpressionOutcome {
+    if (result.error !== undefined) {
+      // Only what the runner's own try/catch cannot catch gets here: the interrupt, or a failure
+      // while describing an error.
+      const message = errorText(context, result.error);
+      result.error.dispose();
+      return { matched: false, error: message };
+    }
+    const verdict = context.getNumber(result.value);
+    result.value.dispose();
+    if (verdict === 1) return { matched: true };
+    if (verdict === 0) return { matched: false };
+    return { matched: false, error: stringProperty(context, state, 'errorMessage') };
+  }
+
+  function guarded<T>(work: () => T, onCrash: (message: string) => T): T {
+    try {
+      const result = work();
+      // Reaching the cap means an expression filled the heap. WebAssembly memory never shrinks, so
+      // only a fresh instance gives those pages back.
+      if (memory.buffer.byteLength >= capBytes) broken = true;
+      return result;
+    } catch (error) {
+      broken = true;
+      return onCrash(`expression crashed the sandbox: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  return {
+    check(source) {
+      return guarded(
+        () => {
+          const compiled = compile(source);
+          return 'error' in compiled ? { ok: false, message: compiled.error } : { ok: true };
+        },
+        (message) => ({ ok: false, message }),
+      );
+    },
+    evaluate(source, recordJson) {
+      return guarded(
+        () => {
+          const compiled = compile(source);
+          if ('error' in compiled) return { matched: false, error: compiled.error };
+          startClock();
+          const record = context.newString(recordJson);
+          const result = context.callFunction(run, context.undefined, compiled.fn, record);
+          record.dispose();
+          return outcomeOf(result);
+        },
+        (message) => ({ matched: false, error: message }),
+      );
+    },
+    get broken() {
+      return broken;
+    },
+  };
+}
+
+function compileUncached(context: QuickJSContext, source: string): Compiled {
+  const parsed = context.evalCode(expressionFunctionSource(source), 'expression.js', {
+    type: 'global',
+    compileOnly: true,
+  });
+  if (parsed.error !== undefined) {
+    const message = errorText(context, parsed.error);
+    parsed.error.dispose();
+    return { error: message };
+  }
+  parsed.value.dispose();
+
+  const probe = context.evalCode(singleExpressionProbeSource(source), 'expression.js', {
+    type: 'global',
+    compileOnly: true,
+  });
+  const isSingleExpression = probe.error === undefined;
+  (probe.error ?? probe.value).dispose();
+  if (!isSingleExpression) return { error: notSingleExpressionMessage };
+
+  // Safe to run now: the source is one expression, so this only creates the function.
+  const created = context.evalCode(expressionFunctionSource(source), 'expression.js', { type: 'global' });
+  if (created.error !== undefined) {
+    const message = errorText(context, created.error);
+    created.error.dispose();
+    return { error: message };
+  }
+  return { fn: created.value };
+}
+
+function errorText(context: QuickJSContext, error: QuickJSHandle): string {
+  if (context.typeof(error) !== 'object' || context.sameValue(error, context.null)) {
+    return `Uncaught ${String(context.dump(error))}`;
+  }
+  const message = stringProperty(context, error, 'message');
+  if (message === 'interrupted') return timeLimitMessage;
+  const name = stringProperty(context, error, 'name');
+  return name === '' ? message : `${name}: ${message}`;
+}
+
+function stringProperty(context: QuickJSContext, object: QuickJSHandle, key: string): string {
+  const value = context.getProp(object, key);
+  const text = context.typeof(value) === 'string' ? context.getString(value) : '';
+  value.dispose();
+  return text;
+}

@@ -1,0 +1,26 @@
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { ExpressionSandbox } from '../expression/index.ts';
+import type { AllowedNetworks } from '../net/networks.ts';
+import type { Principal, Store } from '../store/store.ts';
+import type { Contract } from './contract.ts';
+
+/** Everything the HTTP app depends on, passed in by main.ts or a test. */
+export interface AppDeps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  contract: Contract;
+  sandbox: ExpressionSandbox;
+  allowedNetworks: AllowedNetworks;
+  version: string;
+  /** serves the Redoc page at /docs when given */
+  docsHtml?: () => string | null;
+}
+
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    deps: AppDeps;
+  };
+}

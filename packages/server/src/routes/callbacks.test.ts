@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../../test/support/harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+  await h.request('POST', '/v1/databases', { body: { name: 'customers' } });
+  await h.request('POST', '/v1/database/1/collections', { body: { name: 'orders' } });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const URL_OK = 'https://hooks.example.org/tidings';
+
+describe('callbacks', () => {
+  it('needs only url and fills the seed’s defaults; the create answer carries the secret once', async () => {
+    const response = await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-location')).toBe('/v1/callback/1');
+    expect(response.body).toMatchObject({
+      ID: '1',
+      url: URL_OK,
+      expression: '',
+      action: 'all',
+      method: 'json',
+      database: '1',
+      collection: null,
+      ordering: 'none',
+      disabled: false,
+      disabledReason: null,
+      version: 1,
+    });
+    expect((response.body as { secret: string }).secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    const read = await h.request('GET', '/v1/callback/1');
+    expect(read.body).not.toHaveProperty('secret');
+  });
+
+  it('creates collection callbacks that carry both their collection and database', async () => {
+    const response = await h.request('POST', '/v1/collection/1/callbacks', {
+      body: { url: URL_OK, method: 'xml', action: 'create', expression: "product == 'MacBook'" },
+    });
+    expect(response.body).toMatchObject({ collection: '1', database: '1', method: 'xml', action: 'create' });
+    const collectionList = await h.request('GET', '/v1/collection/1/callbacks');
+    expect(collectionList.body).toMatchObject({ total: 1, data: [{ ID: '1' }] });
+    const databaseList = await h.request('GET', '/v1/database/1/callbacks');
+    expect(databaseList.body).toMatchObject({ total: 0, data: [] });
+  });
+
+  it('refuses unknown keys naming the closest valid one', async () => {
+    const response = await h.request('POST', '/v1/database/1/callbacks', { body: { URL: URL_OK } });
+    expect(response.body).toEqual({ error: { message: "Unknown property 'URL' — did you mean 'url'?", code: 'unknown_property' } });
+    const typo = await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK, expresion: 'a' } });
+    expect(typo.body).toMatchObject({ error: { code: 'unknown_property', message: "Unknown property 'expresion' — did you mean 'expression'?" } });
+  });
+
+  it('refuses an expression that does not compile, with the parser’s message', async () => {
+    const response = await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK, expression: "company == 'Apple" } });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { code: 'expression_invalid' } });
+    expect((response.body as { error: { message: string } }).error.message).toMatch(/SyntaxError/);
+  });
+
+  it('refuses expressions over the configured length', async () => {
+    const response = await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK, expression: `a == '${'x'.repeat(5000)}'` } });
+    expect(response.body).toMatchObject({ error: { code: 'expression_too_long' } });
+  });
+
+  it('refuses URLs that are not absolute http(s) and URLs aimed at internal addresses', async () => {
+    for (const url of ['ftp://example.org/', '/relative', 'not a url', 'javascript:alert(1)']) {
+      const response = await h.request('POST', '/v1/database/1/callbacks', { body: { url } });
+      expect(response.body, url).toMatchObject({ error: { code: 'url_invalid' } });
+    }
+    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://127.0.0.1:8080/', 'http://[::ffff:10.0.0.1]/', 'http://2130706433/', 'http://localhost/']) {
+      const response = await h.request('POST', '/v1/database/1/callbacks', { body: { url } });
+      expect(response.body, url).toMatchObject({ error: { code: 'url_not_allowed' } });
+    }
+  });
+
+  it('increments version on every update, PUT and POST alike, and re-enables with disabled:false', async () => {
+    await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
+    const put = await h.request('PUT', '/v1/callback/1', { body: { action: 'update', disabled: true } });
+    expect(put.body).toMatchObject({ version: 2, action: 'update', disabled: true });
+    expect(put.headers.get('x-location')).toBe('/v1/callback/1');
+    const post = await h.request('POST', '/v1/callback/1', { body: { disabled: false, expression: "city == 'Paris'" } });
+    expect(post.body).toMatchObject({ version: 3, disabled: false, disabledReason: null, expression: "city == 'Paris'" });
+    const bad = await h.request('PUT', '/v1/callback/1', { body: { action: 'ALL' } });
+    expect(bad.body).toMatchObject({ error: { code: 'invalid_body', message: "Property 'action' must be one of 'all', 'create', 'update', 'delete', got \"ALL\"" } });
+  });
+
+  it('deletes with X-Deleted', async () => {
+    await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
+    const response = await h.request('DELETE', '/v1/callback/1');
+    expect(response.status).toBe(204);
+    expect(response.headers.get('x-deleted')).toBe('callback 1');
+    expect((await h.request('DELETE', '/v1/callback/1')).status).toBe(404);
+  });
+
+  it('limits callbacks per database, collection callbacks included', async () => {
+    const limited = await createHarness({ TIDINGS_MAX_CALLBACKS_PER_DATABASE: '2' });
+    try {
+      await limited.request('POST', '/v1/databases', { body: { name: 'x' } });
+      await limited.request('POST', '/v1/database/1/collections', { body: { name: 'c' } });
+      expect((await limited.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } })).status).toBe(201);
+      expect((await limited.request('POST', '/v1/collection/1/callbacks', { body: { url: URL_OK } })).status).toBe(201);
+      const third = await limited.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
+      expect(third.body).toMatchObject({ error: { code: 'callback_limit_reached' } });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('shows the secret and rotates it, keeping the old one for the grace period', async () => {
+    const created = await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
+    const first = (created.body as { secret: string }).secret;
+    expect((await h.request('GET', '/v1/callback/1/secret')).body).toEqual({ secret: first, previous: [] });
+    const rotated = await h.request('POST', '/v1/callback/1/secret/rotate');
+    const body = rotated.body as { secret: string; previous: Array<{ secret: string; expires: string }> };
+    expect(body.secret).not.toBe(first);
+    expect(body.previous).toEqual([{ secret: first, expires: '2026-11-23 09:00:00' }]);
+    h.clock.advance(24 * 3600 * 1000 + 1);
+    expect(((await h.request('GET', '/v1/callback/1/secret')).body as { previous: unknown[] }).previous).toEqual([]);
+  });
+
+  it('queues a test message (202) that shows up in the deliveries, and retries a delivery by hand (202)', async () => {
+    await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
+    const test = await h.request('POST', '/v1/callback/1/test');
+    expect(test.status).toBe(202);
+    expect(test.body).toMatchObject({ callback: '1', status: 'pending', attempts: 0 });
+    const list = await h.request('GET', '/v1/callback/1/deliveries?status=pending');
+    expect(list.body).toMatchObject({ total: 1, data: [{ ID: (test.body as { ID: string }).ID }] });
+    expect((await h.request('GET', '/v1/callback/1/deliveries?status=succeeded')).body).toMatchObject({ total: 0 });
+    expect((await h.request('GET', '/v1/callback/1/deliveries?status=bogus')).body).toMatchObject({ error: { code: 'invalid_parameter' } });
+    const detail = await h.request('GET', '/v1/delivery/1');
+    expect(detail.body).toMatchObject({ ID: '1', attemptLog: [] });
+    const retry = await h.request('POST', '/v1/delivery/1/retry');
+    expect(retry).toMatchObject({ status: 202, body: { ID: '1', status: 'pending' } });
+    expect((await h.request('GET', '/v1/delivery/77')).body).toMatchObject({ error: { code: 'delivery_not_found' } });
+    expect((await h.request('POST', '/v1/delivery/x/retry')).body).toMatchObject({ error: { code: 'delivery_id_invalid' } });
+  });
+});

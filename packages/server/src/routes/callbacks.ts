@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import type { CallbackUpdate } from '@tidings/spec';
+import { readBody } from '../http/body.ts';
+import type { AppEnv } from '../http/env.ts';
+import { ApiError, notFound, parseId } from '../http/errors.ts';
+import { readPage } from '../http/paging.ts';
+import { created, deleted, json } from '../http/respond.ts';
+import { checkCallbackUrl } from '../net/url-policy.ts';
+
+export function newSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+/** The checks the schema cannot make: the URL's target and whether the expression compiles. */
+async function checkCallbackInput(c: Context<AppEnv>, input: CallbackUpdate): Promise<void> {
+  const { config, sandbox, allowedNetworks } = c.var.deps;
+  if (input.url !== undefined) {
+    const verdict = checkCallbackUrl(input.url, allowedNetworks);
+    if (!verdict.ok) throw new ApiError(400, verdict.code, verdict.message);
+  }
+  if (input.expression !== undefined && input.expression.trim() !== '') {
+    if (input.expression.length > config.maxExpressionLength) {
+      throw new ApiError(
+        400,
+        'expression_too_long',
+        `Property 'expression' must be at most ${config.maxExpressionLength} characters long (got ${input.expression.length})`,
+      );
+    }
+    const compiled = await sandbox.check(input.expression);
+    if (!compiled.ok) throw new ApiError(400, 'expression_invalid', `The expression does not compile: ${compiled.message}`);
+  }
+}
+
+function limitReached(max: number): ApiError {
+  return new ApiError(
+    400,
+    'callback_limit_reached',
+    `This database already has the maximum of ${max} callbacks (database and collection callbacks together); delete one first`,
+  );
+}
+
+export const callbackRoutes = new Hono<AppEnv>()
+  .get('/database/:databaseID/callbacks', async (c) => {
+    const databaseId = parseId('database', c.req.param('databaseID'));
+    const page = readPage(c, 'listDatabaseCallbacks');
+    const list = await c.var.deps.store.listDatabaseCallbacks(c.var.principal.accountId, databaseId, page);
+    if (!list) throw notFound('database', c.req.param('databaseID'));
+    return json('listDatabaseCallbacks', 200, list);
+  })
+  .post('/database/:databaseID/callbacks', async (c) => {
+    const databaseId = parseId('database', c.req.param('databaseID'));
+    const input = await readBody(c, 'createDatabaseCallback');
+    await checkCallbackInput(c, input);
+    const secret = newSecret();
+    const max = c.var.deps.config.maxCallbacksPerDatabase;
+    const result = await c.var.deps.store.createDatabaseCallback(c.var.principal.accountId, databaseId, { ...input, secret }, max);
+    if (!result) throw notFound('database', c.req.param('databaseID'));
+    if ('limitReached' in result) throw limitReached(max);
+    return created('createDatabaseCallback', { ...result.callback, secret }, `/v1/callback/${result.callback.ID}`);
+  })
+  .get('/collection/:collectionID/callbacks', async (c) => {
+    const collectionId = parseId('collection', c.req.param('collectionID'));
+    const page = readPage(c, 'listCollectionCallbacks');
+    const list = await c.var.deps.store.listCollectionCallbacks(c.var.principal.accountId, collectionId, page);
+    if (!list) throw notFound('collection', c.req.param('collectionID'));
+    return json('listCollectionCallbacks', 200, list);
+  })
+  .post('/collection/:collectionID/callbacks', async (c) => {
+    const collectionId = parseId('collection', c.req.param('collectionID'));
+    const input = await readBody(c, 'createCollectionCallback');
+    await checkCallbackInput(c, input);
+    const secret = newSecret();
+    const max = c.var.deps.config.maxCallbacksPerDatabase;
+    const result = await c.var.deps.store.createCollectionCallback(
+      c.var.principal.accountId,
+      collectionId,
+      { ...input, secret },
+      max,
+    );
+    if (!result) throw notFound('collection', c.req.param('collectionID'));
+    if ('limitReached' in result) throw limitReached(max);
+    return created('createCollectionCallback', { ...result.callback, secret }, `/v1/callback/${result.callback.ID}`);
+  })
+  .get('/callback/:callbackID', async (c) => {
+    const id = parseId('callback', c.req.param('callbackID'));
+    const callback = await c.var.deps.store.getCallback(c.var.principal.accountId, id);
+    if (!callback) throw notFound('callback', c.req.param('callbackID'));
+    return json('getCallback', 200, callback);
+  })
+  .on(['PUT', 'POST'], '/callback/:callbackID', async (c) => {
+    const id = parseId('callback', c.req.param('callbackID'));
+    const input = await readBody(c, 'updateCallback');
+    await checkCallbackInput(c, input);
+    const callback = await c.var.deps.store.updateCallback(c.var.principal.accountId, id, input);
+    if (!callback) throw notFound('callback', c.req.param('callbackID'));
+    return json('updateCallback', 200, callback, { 'x-location': `/v1/callback/${callback.ID}` });
+  })
+  .delete('/callback/:callbackID', async (c) => {
+    const id = parseId('callback', c.req.param('callbackID'));
+    if (!(await c.var.deps.store.deleteCallback(c.var.principal.accountId, id))) {
+      throw notFound('callback', c.req.param('callbackID'));
+    }
+    return deleted('callback', String(id));
+  })
+  .get('/callback/:callbackID/secret', async (c) => {
+    const id = parseId('callback', c.req.param('callbackID'));
+    const secret = await c.var.deps.store.getCallbackSecret(c.var.principal.accountId, id);
+    if (!secret) throw notFound('callback', c.req.param('callbackID'));
+    return json('getCallbackSecret', 200, secret);
+  })
+  .post('/callback/:callbackID/secret/rotate', async (c) => {
+    const id = parseId('callback', c.req.param('callbackID'));
+    const graceMs = c.var.deps.config.secretGraceSeconds * 1000;
+    const secret = await c.var.deps.store.rotateCallbackSecret(c.var.principal.accountId, id, newSecret(), graceMs);
+    if (!secret) throw notFound('callback', c.req.param('callbackID'));
+    return json('rotateCallbackSecret', 200, secret);
+  })
+  .post('/callback/:callbackID/test', async (c) => {
+    const id = parseId('callback', c.req.param('callbackID'));
+    const delivery = await c.var.deps.store.queueTestMessage(c.var.principal.accountId, id);
+    if (!delivery) throw notFound('callback', c.req.param('callbackID'));
+    return json('sendTestMessage', 202, delivery);
+  });

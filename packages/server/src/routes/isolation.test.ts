@@ -1,0 +1,89 @@
+// Two accounts: every operation that takes an ID, called with the other account's IDs, answers 404
+// and changes nothing; a read-only token can write nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checker, createHarness, type Harness } from '../../test/support/harness.ts';
+
+type Operation = { method: string; template: string; operationId: string; example: unknown };
+
+function operationsWithIds(): Operation[] {
+  const bundle = checker.contract.bundle as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  const operations: Operation[] = [];
+  for (const [template, item] of Object.entries(bundle.paths)) {
+    if (!template.includes('{')) continue;
+    for (const [method, operation] of Object.entries(item)) {
+      if (typeof operation.operationId !== 'string') continue;
+      const body = operation.requestBody ? checker.contract.resolve(operation.requestBody as never) : null;
+      const media = (body?.content as Record<string, { examples?: Record<string, unknown> }> | undefined)?.['application/json'];
+      const firstExample = media?.examples ? Object.values(media.examples)[0] : undefined;
+      const example = firstExample ? (checker.contract.resolve(firstExample as never) as { value: unknown }).value : undefined;
+      operations.push({ method: method.toUpperCase(), template, operationId: operation.operationId, example });
+    }
+  }
+  return operations;
+}
+
+let h: Harness;
+let intruder: string;
+const ids = { databaseID: '1', collectionID: '1', profileID: '1', subprofileID: '1', callbackID: '1', deliveryID: '1' };
+
+async function snapshot(): Promise<string> {
+  const reads = ['/v1/databases', '/v1/database/1/collections', '/v1/database/1/profiles', '/v1/collection/1/subprofiles', '/v1/database/1/callbacks', '/v1/collection/1/callbacks', '/v1/callback/1/deliveries', '/v1/callback/1/secret', '/v1/delivery/1'];
+  const bodies = await Promise.all(reads.map(async (path) => (await h.request('GET', path)).text));
+  return bodies.join('\n');
+}
+
+beforeAll(async () => {
+  h = await createHarness();
+  await h.request('POST', '/v1/databases', { body: { name: 'customers' } });
+  await h.request('POST', '/v1/database/1/collections', { body: { name: 'orders' } });
+  await h.request('POST', '/v1/database/1/profiles', { body: { fields: { company: 'Apple' } } });
+  await h.request('POST', '/v1/profile/1/subprofiles/1', { body: { fields: { product: 'MacBook' } } });
+  await h.request('POST', '/v1/database/1/callbacks', { body: { url: 'https://hooks.example.org/a' } });
+  await h.request('POST', '/v1/callback/1/test');
+  intruder = await h.newAccount('intruder');
+  // the intruder has data of its own, so its IDs exist too and must not be confused with the victim's
+  await h.request('POST', '/v1/databases', { token: intruder, body: { name: 'mine' } });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+describe('isolation between accounts', () => {
+  const operations = operationsWithIds();
+
+  it('covers every operation that takes an ID', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(28);
+  });
+
+  it.each(operations.map((operation) => [operation.operationId, operation] as const))(
+    '%s with another account’s IDs answers 404 and changes nothing',
+    async (_name, operation) => {
+      const before = await snapshot();
+      const path = `/v1${operation.template.replace(/\{(\w+)\}/g, (_match, name: string) => ids[name as keyof typeof ids])}`;
+      const response = await h.request(operation.method, path, {
+        token: intruder,
+        ...(operation.example !== undefined && { body: operation.example }),
+      });
+      expect(response.status, `${operation.method} ${path}: ${response.text}`).toBe(404);
+      expect(await snapshot()).toBe(before);
+    },
+  );
+
+  it.each(operations.filter((operation) => operation.method !== 'GET').map((operation) => [operation.operationId, operation] as const))(
+    '%s with a read-only token of the same account answers 403 and changes nothing',
+    async (_name, operation) => {
+      const account = await h.store.findAccount('first');
+      const token = `tid_readonly_${operation.operationId}`;
+      await h.store.addToken(account!.id, token, true);
+      const before = await snapshot();
+      const path = `/v1${operation.template.replace(/\{(\w+)\}/g, (_match, name: string) => ids[name as keyof typeof ids])}`;
+      const response = await h.request(operation.method, path, {
+        token,
+        ...(operation.example !== undefined && { body: operation.example }),
+      });
+      expect(response.status).toBe(403);
+      expect(await snapshot()).toBe(before);
+    },
+  );
+});

@@ -1,0 +1,1196 @@
+// The Store on Kysely: one implementation for the embedded SQLite store and for PostgreSQL.
+// Every change to a profile or subprofile queues its messages in the same transaction (outbox).
+import { createHash } from 'node:crypto';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type {
+  Callback,
+  CallbackSecret,
+  CallbackUpdate,
+  Collection,
+  Database,
+  Delivery,
+  DeliveryDetail,
+  DeliveryStatus,
+  ListEnvelope,
+  Profile,
+  Subprofile,
+} from '@tidings/spec';
+import { formatTimestamp, type Clock } from '../clock.ts';
+import {
+  buildMessage,
+  buildTestMessage,
+  changedFields,
+  newEventKey,
+  newWebhookId,
+  type Fields,
+} from '../delivery/message.ts';
+import type {
+  CallbacksTable,
+  DeliveriesTable,
+  ProfilesTable,
+  Schema,
+  SubprofilesTable,
+} from './schema.ts';
+import type {
+  AccountSummary,
+  AttemptOutcome,
+  CreateCallbackResult,
+  DueDelivery,
+  NewCallback,
+  Page,
+  Principal,
+  Store,
+} from './store.ts';
+
+type Db = Kysely<Schema> | Transaction<Schema>;
+type CallbackRow = Selectable<CallbacksTable>;
+type ProfileRow = Selectable<ProfilesTable>;
+type SubprofileRow = Selectable<SubprofilesTable>;
+type DeliveryRow = Selectable<DeliveriesTable>;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+const toDatabase = (row: { id: number; name: string; description: string; created: string }): Database => ({
+  ID: String(row.id),
+  name: row.name,
+  description: row.description,
+  created: row.created,
+});
+
+const toCollection = (row: { id: number; name: string; database_id: number }): Collection => ({
+  ID: String(row.id),
+  name: row.name,
+  database: String(row.database_id),
+});
+
+const toProfile = (row: ProfileRow): Profile => ({
+  ID: String(row.id),
+  database: String(row.database_id),
+  fields: JSON.parse(row.fields) as Fields,
+  interests: JSON.parse(row.interests) as string[],
+  created: row.created,
+  modified: row.modified,
+});
+
+const toSubprofile = (row: SubprofileRow): Subprofile => ({
+  ID: String(row.id),
+  profile: String(row.profile_id),
+  collection: String(row.collection_id),
+  fields: JSON.parse(row.fields) as Fields,
+  created: row.created,
+  modified: row.modified,
+});
+
+const toCallback = (row: CallbackRow): Callback => ({
+  ID: String(row.id),
+  url: row.url,
+  expression: row.expression,
+  action: row.action as Callback['action'],
+  method: row.method as Callback['method'],
+  database: String(row.database_id),
+  collection: row.collection_id === null ? null : String(row.collection_id),
+  ordering: row.ordering as Callback['ordering'],
+  disabled: row.disabled === 1,
+  disabledReason: row.disabled_reason,
+  version: row.version,
+  created: row.created,
+  modified: row.modified,
+});
+
+const toDelivery = (row: DeliveryRow): Delivery => ({
+  ID: String(row.id),
+  callback: String(row.callback_id),
+  event: row.event_key,
+  webhookId: row.webhook_id,
+  status: row.status as DeliveryStatus,
+  attempts: row.attempts,
+  nextAttempt: row.next_attempt_at === null ? null : formatTimestamp(row.next_attempt_at),
+  lastStatusCode: row.last_status_code,
+  created: row.created,
+  modified: row.modified,
+});
+
+/** Final states hold no schedule; only pending and failed deliveries are ever claimed. */
+const OPEN_STATUSES = ['pending', 'failed'] as const;
+
+export interface KyselyStoreOptions {
+  db: Kysely<Schema>;
+  dialect: Store['dialect'];
+  clock: Clock;
+  migrate: () => Promise<number[]>;
+  close: () => Promise<void>;
+}
+
+export class KyselyStore implements Store {
+  readonly dialect: Store['dialect'];
+  readonly #db: Kysely<Schema>;
+  readonly #clock: Clock;
+  readonly #migrate: () => Promise<number[]>;
+  readonly #close: () => Promise<void>;
+  readonly #queuedListeners: Array<() => void> = [];
+
+  constructor(options: KyselyStoreOptions) {
+    this.dialect = options.dialect;
+    this.#db = options.db;
+    this.#clock = options.clock;
+    this.#migrate = options.migrate;
+    this.#close = options.close;
+  }
+
+  migrate(): Promise<number[]> {
+    return this.#migrate();
+  }
+
+  close(): Promise<void> {
+    return this.#close();
+  }
+
+  onDeliveriesQueued(listener: () => void): void {
+    this.#queuedListeners.push(listener);
+  }
+
+  #announceQueued(): void {
+    for (const listener of this.#queuedListeners) listener();
+  }
+
+  #now(): { ms: number; stamp: string } {
+    const ms = this.#clock.now();
+    return { ms, stamp: formatTimestamp(ms) };
+  }
+
+  async #list<Row, Item>(
+    page: Page,
+    count: () => Promise<number | string | bigint>,
+    rows: () => Promise<Row[]>,
+    present: (row: Row) => Item,
+  ): Promise<ListEnvelope<Item>> {
+    const [total, found] = await Promise.all([count(), rows()]);
+    const data = found.map(present);
+    return { start: page.start, limit: page.limit, count: data.length, total: Number(total), data };
+  }
+
+  // accounts and tokens
+
+  async createAccount(name: string): Promise<{ id: number; name: string } | null> {
+    const existing = await this.#db.selectFrom('accounts').select('id').where('name', '=', name).executeTakeFirst();
+    if (existing) return null;
+    const row = await this.#db
+      .insertInto('accounts')
+      .values({ name, created: this.#now().stamp })
+      .returning(['id', 'name'])
+      .executeTakeFirstOrThrow();
+    return { id: row.id, name: row.name };
+  }
+
+  async listAccounts(): Promise<AccountSummary[]> {
+    const rows = await this.#db
+      .selectFrom('accounts')
+      .leftJoin('tokens', 'tokens.account_id', 'accounts.id')
+      .select(({ fn }) => [
+        'accounts.id',
+        'accounts.name',
+        'accounts.created',
+        fn.count<number>('tokens.id').as('tokens'),
+      ])
+      .groupBy(['accounts.id', 'accounts.name', 'accounts.created'])
+      .orderBy('accounts.id')
+      .execute();
+    return rows.map((row) => ({ ...row, tokens: Number(row.tokens) }));
+  }
+
+  async findAccount(nameOrId: string): Promise<{ id: number; name: string } | null> {
+    const byId = /^[0-9]+$/.test(nameOrId) ? Number(nameOrId) : -1;
+    const row = await this.#db
+      .selectFrom('accounts')
+      .select(['id', 'name'])
+      .where((eb) => eb.or([eb('name', '=', nameOrId), eb('id', '=', byId)]))
+      .orderBy('id')
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  async addToken(accountId: number, token: string, readOnly: boolean): Promise<void> {
+    await this.#db
+      .insertInto('tokens')
+      .values({
+        account_id: accountId,
+        token_hash: hashToken(token),
+        read_only: readOnly ? 1 : 0,
+        created: this.#now().stamp,
+      })
+      .execute();
+  }
+
+  async revokeToken(token: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('tokens').where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async authenticate(token: string): Promise<Principal | null> {
+    const row = await this.#db
+      .selectFrom('tokens')
+      .select(['account_id', 'read_only'])
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirst();
+    return row ? { accountId: row.account_id, readOnly: row.read_only === 1 } : null;
+  }
+
+  async hasAccounts(): Promise<boolean> {
+    return (await this.#db.selectFrom('accounts').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  // databases
+
+  listDatabases(accountId: number, page: Page): Promise<ListEnvelope<Database>> {
+    const base = this.#db.selectFrom('databases').where('account_id', '=', accountId);
+    return this.#list(
+      page,
+      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      () => base.selectAll().orderBy('id').limit(page.limit).offset(page.start).execute(),
+      toDatabase,
+    );
+  }
+
+  async createDatabase(accountId: number, input: { name: string; description?: string }): Promise<Database> {
+    const row = await this.#db
+      .insertInto('databases')
+      .values({ account_id: accountId, name: input.name, description: input.description ?? '', created: this.#now().stamp })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toDatabase(row);
+  }
+
+  async getDatabase(accountId: number, id: number): Promise<Database | null> {
+    const row = await this.#db
+      .selectFrom('databases')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row ? toDatabase(row) : null;
+  }
+
+  async updateDatabase(
+    accountId: number,
+    id: number,
+    input: { name?: string; description?: string },
+  ): Promise<Database | null> {
+    const row = await this.#db
+      .updateTable('databases')
+      .set({ ...(input.name !== undefined && { name: input.name }), ...(input.description !== undefined && { description: input.description }) })
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toDatabase(row) : null;
+  }
+
+  async deleteDatabase(accountId: number, id: number): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('databases')
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  // collections
+
+  async #ownsDatabase(db: Db, accountId: number, databaseId: number): Promise<boolean> {
+    const row = await db
+      .selectFrom('databases')
+      .select('id')
+      .where('id', '=', databaseId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async #collectionRow(db: Db, accountId: number, collectionId: number) {
+    return db
+      .selectFrom('collections')
+      .selectAll()
+      .where('id', '=', collectionId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+  }
+
+  async listCollections(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<Collection> | null> {
+    if (!(await this.#ownsDatabase(this.#db, accountId, databaseId))) return null;
+    const base = this.#db.selectFrom('collections').where('database_id', '=', databaseId);
+    return this.#list(
+      page,
+      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      () => base.selectAll().orderBy('id').limit(page.limit).offset(page.start).execute(),
+      toCollection,
+    );
+  }
+
+  async createCollection(accountId: number, databaseId: number, input: { name: string }): Promise<Collection | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      if (!(await this.#ownsDatabase(trx, accountId, databaseId))) return null;
+      const row = await trx
+        .insertInto('collections')
+        .values({ account_id: accountId, database_id: databaseId, name: input.name })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toCollection(row);
+    });
+  }
+
+  async getCollection(accountId: number, id: number): Promise<Collection | null> {
+    const row = await this.#collectionRow(this.#db, accountId, id);
+    return row ? toCollection(row) : null;
+  }
+
+  async updateCollection(accountId: number, id: number, input: { name?: string }): Promise<Collection | null> {
+    const row = await this.#db
+      .updateTable('collections')
+      .set(input.name !== undefined ? { name: input.name } : {})
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toCollection(row) : null;
+  }
+
+  async deleteCollection(accountId: number, id: number): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('collections')
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  // the outbox
+
+  /**
+   * Queues one message for every callback of the scope that listens to the action, inside the
+   * caller's transaction. Expressions are evaluated later by the worker (never in the write path).
+   * Returns whether anything was queued.
+   */
+  async #queueMessage(
+    trx: Db,
+    accountId: number,
+    scope: { databaseId: number; collectionId: number | null; profileId: number },
+    message: ReturnType<typeof buildMessage>,
+    nowMs: number,
+    stamp: string,
+  ): Promise<boolean> {
+    let query = trx
+      .selectFrom('callbacks')
+      .select(['id', 'ordering'])
+      .where('database_id', '=', scope.databaseId)
+      .where('disabled', '=', 0)
+      .where((eb) => eb.or([eb('action', '=', 'all'), eb('action', '=', message.action)]));
+    query =
+      scope.collectionId === null
+        ? query.where('collection_id', 'is', null)
+        : query.where('collection_id', '=', scope.collectionId);
+    const callbacks = await query.execute();
+    if (callbacks.length === 0) return false;
+    const event = await trx
+      .insertInto('events')
+      .values({ account_id: accountId, database_id: scope.databaseId, payload: JSON.stringify(message), created_at: nowMs })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('deliveries')
+      .values(
+        callbacks.map((callback) => ({
+          account_id: accountId,
+          callback_id: callback.id,
+          event_id: event.id,
+          event_key: message.id,
+          webhook_id: newWebhookId(),
+          ordering_key: callback.ordering === 'profile' ? scope.profileId : null,
+          status: 'pending',
+          attempts: 0,
+          retry_base: 0,
+          next_attempt_at: nowMs,
+          created: stamp,
+          modified: stamp,
+          created_at: nowMs,
+        })),
+      )
+      .execute();
+    return true;
+  }
+
+  async #write<T>(work: (trx: Transaction<Schema>, queued: { any: boolean }) => Promise<T>): Promise<T> {
+    const queued = { any: false };
+    const result = await this.#db.transaction().execute((trx) => work(trx, queued));
+    if (queued.any) this.#announceQueued();
+    return result;
+  }
+
+  // profiles
+
+  async #profileRow(db: Db, accountId: number, id: number) {
+    return db
+      .selectFrom('profiles')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+  }
+
+  #profileMessage(
+    action: 'create' | 'update' | 'delete',
+    row: ProfileRow,
+    fields: Fields,
+    interests: string[],
+    previous: Fields | null,
+    nowMs: number,
+    stamp: string,
+  ) {
+    return buildMessage({
+      eventKey: newEventKey(),
+      type: 'profile',
+      action,
+      timestamp: stamp,
+      epochMs: nowMs,
+      database: row.database_id,
+      collection: null,
+      profile: row.id,
+      subprofile: null,
+      created: row.created,
+      modified: row.modified,
+      fields,
+      previous,
+      interests,
+    });
+  }
+
+  async listProfiles(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<Profile> | null> {
+    if (!(await this.#ownsDatabase(this.#db, accountId, databaseId))) return null;
+    const base = this.#db.selectFrom('profiles').where('database_id', '=', databaseId);
+    return this.#list(
+      page,
+      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      () => base.selectAll().orderBy('id').limit(page.limit).offset(page.start).execute(),
+      toProfile,
+    );
+  }
+
+  createProfile(
+    accountId: number,
+    databaseId: number,
+    input: { fields?: Fields; interests?: string[] },
+  ): Promise<Profile | null> {
+    return this.#write(async (trx, queued) => {
+      if (!(await this.#ownsDatabase(trx, accountId, databaseId))) return null;
+      const { ms, stamp } = this.#now();
+      const fields = input.fields ?? {};
+      const interests = input.interests ?? [];
+      const row = await trx
+        .insertInto('profiles')
+        .values({
+          account_id: accountId,
+          database_id: databaseId,
+          fields: JSON.stringify(fields),
+          interests: JSON.stringify(interests),
+          created: stamp,
+          modified: stamp,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const message = this.#profileMessage('create', row, fields, interests, null, ms, stamp);
+      queued.any = await this.#queueMessage(trx, accountId, { databaseId, collectionId: null, profileId: row.id }, message, ms, stamp);
+      return toProfile(row);
+    });
+  }
+
+  async getProfile(accountId: number, id: number): Promise<Profile | null> {
+    const row = await this.#profileRow(this.#db, accountId, id);
+    return row ? toProfile(row) : null;
+  }
+
+  updateProfile(
+    accountId: number,
+    id: number,
+    input: { fields?: Fields; interests?: string[] },
+  ): Promise<Profile | null> {
+    return this.#write(async (trx, queued) => {
+      const before = await this.#profileRow(trx, accountId, id);
+      if (!before) return null;
+      const oldFields = JSON.parse(before.fields) as Fields;
+      const oldInterests = JSON.parse(before.interests) as string[];
+      const fields = { ...oldFields, ...input.fields };
+      const interests = input.interests ?? oldInterests;
+      const previous = changedFields(oldFields, fields);
+      const interestsChanged = JSON.stringify(interests) !== JSON.stringify(oldInterests);
+      if (Object.keys(previous).length === 0 && !interestsChanged) return toProfile(before);
+      const { ms, stamp } = this.#now();
+      const row = await trx
+        .updateTable('profiles')
+        .set({ fields: JSON.stringify(fields), interests: JSON.stringify(interests), modified: stamp })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const message = this.#profileMessage('update', row, fields, interests, previous, ms, stamp);
+      queued.any = await this.#queueMessage(
+        trx,
+        accountId,
+        { databaseId: row.database_id, collectionId: null, profileId: row.id },
+        message,
+        ms,
+        stamp,
+      );
+      return toProfile(row);
+    });
+  }
+
+  deleteProfile(accountId: number, id: number): Promise<boolean> {
+    return this.#write(async (trx, queued) => {
+      const row = await this.#profileRow(trx, accountId, id);
+      if (!row) return false;
+      const { ms, stamp } = this.#now();
+      const interests = JSON.parse(row.interests) as string[];
+      const subprofiles = await trx.selectFrom('subprofiles').selectAll().where('profile_id', '=', id).orderBy('id').execute();
+      for (const subprofile of subprofiles) {
+        const collection = await trx
+          .selectFrom('collections')
+          .select('database_id')
+          .where('id', '=', subprofile.collection_id)
+          .executeTakeFirstOrThrow();
+        const message = this.#subprofileMessage('delete', subprofile, collection.database_id, JSON.parse(subprofile.fields) as Fields, null, interests, ms, stamp);
+        const any = await this.#queueMessage(
+          trx,
+          accountId,
+          { databaseId: collection.database_id, collectionId: subprofile.collection_id, profileId: id },
+          message,
+          ms,
+          stamp,
+        );
+        queued.any ||= any;
+      }
+      const message = this.#profileMessage('delete', row, JSON.parse(row.fields) as Fields, interests, null, ms, stamp);
+      const any = await this.#queueMessage(trx, accountId, { databaseId: row.database_id, collectionId: null, profileId: id }, message, ms, stamp);
+      queued.any ||= any;
+      await trx.deleteFrom('profiles').where('id', '=', id).execute();
+      return true;
+    });
+  }
+
+  // subprofiles
+
+  #subprofileMessage(
+    action: 'create' | 'update' | 'delete',
+    row: SubprofileRow,
+    databaseId: number,
+    fields: Fields,
+    previous: Fields | null,
+    interests: string[],
+    nowMs: number,
+    stamp: string,
+  ) {
+    return buildMessage({
+      eventKey: newEventKey(),
+      type: 'subprofile',
+      action,
+      timestamp: stamp,
+      epochMs: nowMs,
+      database: databaseId,
+      collection: row.collection_id,
+      profile: row.profile_id,
+      subprofile: row.id,
+      created: row.created,
+      modified: row.modified,
+      fields,
+      previous,
+      interests,
+    });
+  }
+
+  async listProfileSubprofiles(
+    accountId: number,
+    profileId: number,
+    collectionId: number,
+    page: Page,
+  ): Promise<ListEnvelope<Subprofile> | 'profile_not_found' | 'collection_not_found'> {
+    const profile = await this.#profileRow(this.#db, accountId, profileId);
+    if (!profile) return 'profile_not_found';
+    const collection = await this.#collectionRow(this.#db, accountId, collectionId);
+    if (!collection || collection.database_id !== profile.database_id) return 'collection_not_found';
+    const base = this.#db
+      .selectFrom('subprofiles')
+      .where('profile_id', '=', profileId)
+      .where('collection_id', '=', collectionId);
+    return this.#list(
+      page,
+      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      () => base.selectAll().orderBy('id').limit(page.limit).offset(page.start).execute(),
+      toSubprofile,
+    );
+  }
+
+  async listCollectionSubprofiles(
+    accountId: number,
+    collectionId: number,
+    page: Page,
+  ): Promise<ListEnvelope<Subprofile> | null> {
+    if (!(await this.#collectionRow(this.#db, accountId, collectionId))) return null;
+    const base = this.#db.selectFrom('subprofiles').where('collection_id', '=', collectionId);
+    return this.#list(
+      page,
+      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      () => base.selectAll().orderBy('id').limit(page.limit).offset(page.start).execute(),
+      toSubprofile,
+    );
+  }
+
+  createSubprofile(
+    accountId: number,
+    profileId: number,
+    collectionId: number,
+    input: { fields?: Fields },
+  ): Promise<Subprofile | 'profile_not_found' | 'collection_not_found'> {
+    return this.#write(async (trx, queued) => {
+      const profile = await this.#profileRow(trx, accountId, profileId);
+      if (!profile) return 'profile_not_found';
+      const collection = await this.#collectionRow(trx, accountId, collectionId);
+      if (!collection || collection.database_id !== profile.database_id) return 'collection_not_found';
+      const { ms, stamp } = this.#now();
+      const fields = input.fields ?? {};
+      const row = await trx
+        .insertInto('subprofiles')
+        .values({
+          account_id: accountId,
+          profile_id: profileId,
+          collection_id: collectionId,
+          fields: JSON.stringify(fields),
+          created: stamp,
+          modified: stamp,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const interests = JSON.parse(profile.interests) as string[];
+      const message = this.#subprofileMessage('create', row, profile.database_id, fields, null, interests, ms, stamp);
+      queued.any = await this.#queueMessage(
+        trx,
+        accountId,
+        { databaseId: profile.database_id, collectionId, profileId },
+        message,
+        ms,
+        stamp,
+      );
+      return toSubprofile(row);
+    });
+  }
+
+  async #subprofileWithParents(db: Db, accountId: number, id: number) {
+    return db
+      .selectFrom('subprofiles')
+      .innerJoin('profiles', 'profiles.id', 'subprofiles.profile_id')
+      .selectAll('subprofiles')
+      .select(['profiles.database_id as database_id', 'profiles.interests as interests'])
+      .where('subprofiles.id', '=', id)
+      .where('subprofiles.account_id', '=', accountId)
+      .executeTakeFirst();
+  }
+
+  async getSubprofile(accountId: number, id: number): Promise<Subprofile | null> {
+    const row = await this.#db
+      .selectFrom('subprofiles')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row ? toSubprofile(row) : null;
+  }
+
+  updateSubprofile(accountId: number, id: number, input: { fields: Fields }): Promise<Subprofile | null> {
+    return this.#write(async (trx, queued) => {
+      const before = await this.#subprofileWithParents(trx, accountId, id);
+      if (!before) return null;
+      const oldFields = JSON.parse(before.fields) as Fields;
+      const fields = { ...oldFields, ...input.fields };
+      const previous = changedFields(oldFields, fields);
+      if (Object.keys(previous).length === 0) return toSubprofile(before);
+      const { ms, stamp } = this.#now();
+      const row = await trx
+        .updateTable('subprofiles')
+        .set({ fields: JSON.stringify(fields), modified: stamp })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const interests = JSON.parse(before.interests) as string[];
+      const message = this.#subprofileMessage('update', row, before.database_id, fields, previous, interests, ms, stamp);
+      queued.any = await this.#queueMessage(
+        trx,
+        accountId,
+        { databaseId: before.database_id, collectionId: row.collection_id, profileId: row.profile_id },
+        message,
+        ms,
+        stamp,
+      );
+      return toSubprofile(row);
+    });
+  }
+
+  deleteSubprofile(accountId: number, id: number): Promise<boolean> {
+    return this.#write(async (trx, queued) => {
+      const row = await this.#subprofileWithParents(trx, accountId, id);
+      if (!row) return false;
+      const { ms, stamp } = this.#now();
+      const interests = JSON.parse(row.interests) as string[];
+      const message = this.#subprofileMessage('delete', row, row.database_id, JSON.parse(row.fields) as Fields, null, interests, ms, stamp);
+      queued.any = await this.#queueMessage(
+        trx,
+        accountId,
+        { databaseId: row.database_id, collectionId: row.collection_id, profileId: row.profile_id },
+        message,
+        ms,
+        stamp,
+      );
+      await trx.deleteFrom('subprofiles').where('id', '=', id).execute();
+      return true;
+    });
+  }
+
+  // callbacks
+
+  #listCallbacks(page: Page, scope: { databaseId: number } | { collectionId: number }) {
+    let base = this.#db.selectFrom('callbacks');
+    base =
+      'databaseId' in scope
+        ? base.where('database_id', '=', scope.databaseId).where('collection_id', 'is', null)
+        : base.where('collection_id', '=', scope.collectionId);
+    return this.#list(
+      page,
+      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      () => base.selectAll().orderBy('id').limit(page.limit).offset(page.start).execute(),
+      toCallback,
+    );
+  }
+
+  async listDatabaseCallbacks(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<Callback> | null> {
+    if (!(await this.#ownsDatabase(this.#db, accountId, databaseId))) return null;
+    return this.#listCallbacks(page, { databaseId });
+  }
+
+  async listCollectionCallbacks(
+    accountId: number,
+    collectionId: number,
+    page: Page,
+  ): Promise<ListEnvelope<Callback> | null> {
+    if (!(await this.#collectionRow(this.#db, accountId, collectionId))) return null;
+    return this.#listCallbacks(page, { collectionId });
+  }
+
+  async #insertCallback(
+    trx: Transaction<Schema>,
+    accountId: number,
+    databaseId: number,
+    collectionId: number | null,
+    input: NewCallback,
+    maxPerDatabase: number,
+  ): Promise<CreateCallbackResult> {
+    const existing = await trx
+      .selectFrom('callbacks')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .where('database_id', '=', databaseId)
+      .executeTakeFirstOrThrow();
+    if (Number(existing.n) >= maxPerDatabase) return { limitReached: true };
+    const { stamp } = this.#now();
+    const row = await trx
+      .insertInto('callbacks')
+      .values({
+        account_id: accountId,
+        database_id: databaseId,
+        collection_id: collectionId,
+        url: input.url,
+        expression: input.expression ?? '',
+        action: input.action ?? 'all',
+        method: input.method ?? 'json',
+        ordering: input.ordering ?? 'none',
+        disabled: input.disabled ? 1 : 0,
+        disabled_reason: null,
+        version: 1,
+        failing_since: null,
+        created: stamp,
+        modified: stamp,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('callback_secrets').values({ callback_id: row.id, secret: input.secret, expires_at: null }).execute();
+    return { callback: toCallback(row) };
+  }
+
+  createDatabaseCallback(
+    accountId: number,
+    databaseId: number,
+    input: NewCallback,
+    maxPerDatabase: number,
+  ): Promise<CreateCallbackResult | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      if (!(await this.#ownsDatabase(trx, accountId, databaseId))) return null;
+      return this.#insertCallback(trx, accountId, databaseId, null, input, maxPerDatabase);
+    });
+  }
+
+  createCollectionCallback(
+    accountId: number,
+    collectionId: number,
+    input: NewCallback,
+    maxPerDatabase: number,
+  ): Promise<CreateCallbackResult | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      const collection = await this.#collectionRow(trx, accountId, collectionId);
+      if (!collection) return null;
+      return this.#insertCallback(trx, accountId, collection.database_id, collectionId, input, maxPerDatabase);
+    });
+  }
+
+  async #callbackRow(db: Db, accountId: number, id: number) {
+    return db
+      .selectFrom('callbacks')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+  }
+
+  async getCallback(accountId: number, id: number): Promise<Callback | null> {
+    const row = await this.#callbackRow(this.#db, accountId, id);
+    return row ? toCallback(row) : null;
+  }
+
+  async updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null> {
+    const { stamp } = this.#now();
+    const row = await this.#db
+      .updateTable('callbacks')
+      .set((eb) => ({
+        ...(input.url !== undefined && { url: input.url }),
+        ...(input.expression !== undefined && { expression: input.expression }),
+        ...(input.action !== undefined && { action: input.action }),
+        ...(input.method !== undefined && { method: input.method }),
+        ...(input.ordering !== undefined && { ordering: input.ordering }),
+        ...(input.disabled !== undefined && {
+          disabled: input.disabled ? 1 : 0,
+          // re-enabling clears what Tidings recorded about the failure
+          ...(input.disabled ? {} : { disabled_reason: null, failing_since: null }),
+        }),
+        version: eb('version', '+', 1),
+        modified: stamp,
+      }))
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toCallback(row) : null;
+  }
+
+  async deleteCallback(accountId: number, id: number): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('callbacks')
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async #secretOf(db: Db, callbackId: number, nowMs: number): Promise<CallbackSecret> {
+    const rows = await db
+      .selectFrom('callback_secrets')
+      .select(['secret', 'expires_at'])
+      .where('callback_id', '=', callbackId)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowMs)]))
+      .orderBy('id', 'desc')
+      .execute();
+    const current = rows.find((row) => row.expires_at === null);
+    if (!current) throw new Error(`callback ${callbackId} has no current secret`);
+    return {
+      secret: current.secret,
+      previous: rows
+        .filter((row) => row.expires_at !== null)
+        .map((row) => ({ secret: row.secret, expires: formatTimestamp(Number(row.expires_at)) })),
+    };
+  }
+
+  async getCallbackSecret(accountId: number, id: number): Promise<CallbackSecret | null> {
+    if (!(await this.#callbackRow(this.#db, accountId, id))) return null;
+    return this.#secretOf(this.#db, id, this.#clock.now());
+  }
+
+  rotateCallbackSecret(accountId: number, id: number, secret: string, graceMs: number): Promise<CallbackSecret | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      if (!(await this.#callbackRow(trx, accountId, id))) return null;
+      const now = this.#clock.now();
+      await trx
+        .updateTable('callback_secrets')
+        .set({ expires_at: now + graceMs })
+        .where('callback_id', '=', id)
+        .where('expires_at', 'is', null)
+        .execute();
+      await trx.deleteFrom('callback_secrets').where('callback_id', '=', id).where('expires_at', '<=', now).execute();
+      await trx.insertInto('callback_secrets').values({ callback_id: id, secret, expires_at: null }).execute();
+      return this.#secretOf(trx, id, now);
+    });
+  }
+
+  // deliveries
+
+  async listDeliveries(
+    accountId: number,
+    callbackId: number,
+    page: Page,
+    status: DeliveryStatus | undefined,
+  ): Promise<ListEnvelope<Delivery> | null> {
+    if (!(await this.#callbackRow(this.#db, accountId, callbackId))) return null;
+    let base = this.#db.selectFrom('deliveries').where('callback_id', '=', callbackId);
+    if (status !== undefined) base = base.where('status', '=', status);
+    return this.#list(
+      page,
+      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      () => base.selectAll().orderBy('id', 'desc').limit(page.limit).offset(page.start).execute(),
+      toDelivery,
+    );
+  }
+
+  async getDelivery(accountId: number, id: number): Promise<DeliveryDetail | null> {
+    const row = await this.#db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!row) return null;
+    const attempts = await this.#db
+      .selectFrom('delivery_attempts')
+      .selectAll()
+      .where('delivery_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return {
+      ...toDelivery(row),
+      attemptLog: attempts.map((attempt) => ({
+        time: attempt.time,
+        statusCode: attempt.status_code,
+        durationMs: attempt.duration_ms,
+        error: attempt.error,
+        response: attempt.response,
+      })),
+    };
+  }
+
+  async retryDelivery(accountId: number, id: number): Promise<Delivery | null> {
+    const { ms, stamp } = this.#now();
+    const row = await this.#db
+      .updateTable('deliveries')
+      .set((eb) => ({
+        status: 'pending',
+        retry_base: eb.ref('attempts'),
+        next_attempt_at: ms,
+        lease_until: null,
+        modified: stamp,
+      }))
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) this.#announceQueued();
+    return row ? toDelivery(row) : null;
+  }
+
+  async queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null> {
+    const delivery = await this.#db.transaction().execute(async (trx) => {
+      const callback = await this.#callbackRow(trx, accountId, callbackId);
+      if (!callback) return null;
+      const { ms, stamp } = this.#now();
+      const message = buildTestMessage({
+        eventKey: newEventKey(),
+        timestamp: stamp,
+        epochMs: ms,
+        database: callback.database_id,
+        collection: callback.collection_id,
+      });
+      const event = await trx
+        .insertInto('events')
+        .values({ account_id: accountId, database_id: callback.database_id, payload: JSON.stringify(message), created_at: ms })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return trx
+        .insertInto('deliveries')
+        .values({
+          account_id: accountId,
+          callback_id: callbackId,
+          event_id: event.id,
+          event_key: message.id,
+          webhook_id: newWebhookId(),
+          ordering_key: null,
+          status: 'pending',
+          attempts: 0,
+          retry_base: 0,
+          next_attempt_at: ms,
+          created: stamp,
+          modified: stamp,
+          created_at: ms,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+    if (!delivery) return null;
+    this.#announceQueued();
+    return toDelivery(delivery);
+  }
+
+  // the worker's side
+
+  claimDueDeliveries(limit: number, leaseMs: number): Promise<DueDelivery[]> {
+    return this.#db.transaction().execute(async (trx) => {
+      const now = this.#clock.now();
+      let candidates = trx
+        .selectFrom('deliveries as d')
+        .select('d.id')
+        .where('d.next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
+        .where((eb) =>
+          eb.or([
+            eb('d.ordering_key', 'is', null),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('deliveries as earlier')
+                  .select('earlier.id')
+                  .whereRef('earlier.callback_id', '=', 'd.callback_id')
+                  .whereRef('earlier.ordering_key', '=', 'd.ordering_key')
+                  .whereRef('earlier.id', '<', 'd.id')
+                  .where('earlier.status', 'in', OPEN_STATUSES),
+              ),
+            ),
+          ]),
+        )
+        .orderBy('d.next_attempt_at')
+        .orderBy('d.id')
+        .limit(limit);
+      if (this.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
+      const ids = (await candidates.execute()).map((row) => row.id);
+      if (ids.length === 0) return [];
+      await trx.updateTable('deliveries').set({ lease_until: now + leaseMs }).where('id', 'in', ids).execute();
+      const rows = await trx
+        .selectFrom('deliveries')
+        .innerJoin('callbacks', 'callbacks.id', 'deliveries.callback_id')
+        .innerJoin('events', 'events.id', 'deliveries.event_id')
+        .select([
+          'deliveries.id',
+          'deliveries.webhook_id',
+          'deliveries.event_key',
+          'deliveries.attempts',
+          'deliveries.retry_base',
+          'events.payload',
+          'callbacks.id as callback_id',
+          'callbacks.url',
+          'callbacks.method',
+          'callbacks.expression',
+          'callbacks.disabled',
+          'callbacks.failing_since',
+        ])
+        .where('deliveries.id', 'in', ids)
+        .orderBy('deliveries.id')
+        .execute();
+      const callbackIds = [...new Set(rows.map((row) => row.callback_id))];
+      const secrets = await trx
+        .selectFrom('callback_secrets')
+        .select(['callback_id', 'secret'])
+        .where('callback_id', 'in', callbackIds)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        webhookId: row.webhook_id,
+        eventKey: row.event_key,
+        attempts: row.attempts,
+        retryBase: row.retry_base,
+        payload: row.payload,
+        callback: {
+          id: row.callback_id,
+          url: row.url,
+          method: row.method as 'json' | 'xml',
+          expression: row.expression,
+          disabled: row.disabled === 1,
+          failingSince: row.failing_since === null ? null : Number(row.failing_since),
+          secrets: secrets.filter((secret) => secret.callback_id === row.callback_id).map((secret) => secret.secret),
+        },
+      }));
+    });
+  }
+
+  async nextDueTime(): Promise<number | null> {
+    const row = await this.#db
+      .selectFrom('deliveries')
+      .select(({ fn }) => fn.min<number>('next_attempt_at').as('due'))
+      .where('next_attempt_at', 'is not', null)
+      .where('lease_until', 'is', null)
+      .executeTakeFirst();
+    const leased = await this.#db
+      .selectFrom('deliveries')
+      .select(({ fn }) => fn.min<number>('lease_until').as('due'))
+      .where('lease_until', 'is not', null)
+      .where('next_attempt_at', 'is not', null)
+      .executeTakeFirst();
+    const candidates = [row?.due, leased?.due].filter((due): due is number => due !== null && due !== undefined).map(Number);
+    return candidates.length === 0 ? null : Math.min(...candidates);
+  }
+
+  recordAttempt(outcome: AttemptOutcome): Promise<void> {
+    return this.#db.transaction().execute(async (trx) => {
+      const { stamp } = this.#now();
+      await trx
+        .insertInto('delivery_attempts')
+        .values({
+          delivery_id: outcome.deliveryId,
+          time: outcome.attempt.time,
+          status_code: outcome.attempt.statusCode,
+          duration_ms: outcome.attempt.durationMs,
+          error: outcome.attempt.error,
+          response: outcome.attempt.response,
+        })
+        .execute();
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          status: outcome.status,
+          attempts: outcome.status === 'skipped' ? eb.ref('attempts') : eb('attempts', '+', 1),
+          next_attempt_at: outcome.nextAttemptAt,
+          lease_until: null,
+          last_status_code: outcome.attempt.statusCode,
+          modified: stamp,
+        }))
+        .where('id', '=', outcome.deliveryId)
+        .execute();
+      if (outcome.status === 'skipped') return;
+      await trx
+        .updateTable('callbacks')
+        .set({
+          failing_since: outcome.failingSince,
+          ...(outcome.disableCallback !== null && { disabled: 1, disabled_reason: outcome.disableCallback, modified: stamp }),
+        })
+        .where('id', '=', outcome.callbackId)
+        .execute();
+    });
+  }
+
+  async discardDelivery(deliveryId: number): Promise<void> {
+    await this.#db.deleteFrom('deliveries').where('id', '=', deliveryId).execute();
+  }
+
+  async pruneDeliveries(olderThanMs: number): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('deliveries')
+      .where('created_at', '<', olderThanMs)
+      .where('status', 'not in', OPEN_STATUSES)
+      .executeTakeFirst();
+    await this.#db
+      .deleteFrom('events')
+      .where('created_at', '<', olderThanMs)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries').select('deliveries.id').whereRef('deliveries.event_id', '=', 'events.id'))))
+      .execute();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,132 @@
+// Table types shared by both stores (embedded SQLite and PostgreSQL). Booleans are 0/1 integers
+// and times are either API timestamps (text) or epoch milliseconds (numbers) in both dialects.
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: Generated<number>;
+  name: string;
+  created: string;
+}
+
+export interface TokensTable {
+  id: Generated<number>;
+  account_id: number;
+  token_hash: string;
+  read_only: number;
+  created: string;
+}
+
+export interface DatabasesTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  description: string;
+  created: string;
+}
+
+export interface CollectionsTable {
+  id: Generated<number>;
+  account_id: number;
+  database_id: number;
+  name: string;
+}
+
+export interface ProfilesTable {
+  id: Generated<number>;
+  account_id: number;
+  database_id: number;
+  fields: string;
+  interests: string;
+  created: string;
+  modified: string;
+}
+
+export interface SubprofilesTable {
+  id: Generated<number>;
+  account_id: number;
+  profile_id: number;
+  collection_id: number;
+  fields: string;
+  created: string;
+  modified: string;
+}
+
+export interface CallbacksTable {
+  id: Generated<number>;
+  account_id: number;
+  database_id: number;
+  collection_id: number | null;
+  url: string;
+  expression: string;
+  action: string;
+  method: string;
+  ordering: string;
+  disabled: number;
+  disabled_reason: string | null;
+  version: number;
+  failing_since: number | null;
+  created: string;
+  modified: string;
+}
+
+export interface CallbackSecretsTable {
+  id: Generated<number>;
+  callback_id: number;
+  secret: string;
+  /** null for the current secret; epoch ms after which a rotated-out secret stops signing */
+  expires_at: number | null;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  account_id: number;
+  database_id: number;
+  /** the JSON message, exactly as sent with method json */
+  payload: string;
+  created_at: number;
+}
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  account_id: number;
+  callback_id: number;
+  event_id: number;
+  event_key: string;
+  webhook_id: string;
+  /** the profile ID for callbacks with ordering "profile", else null */
+  ordering_key: number | null;
+  status: string;
+  attempts: number;
+  /** attempts made before the last manual retry; the retry schedule restarts from there */
+  retry_base: number;
+  next_attempt_at: number | null;
+  lease_until: number | null;
+  last_status_code: number | null;
+  created: string;
+  modified: string;
+  created_at: number;
+}
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  time: string;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response: string | null;
+}
+
+export interface Schema {
+  accounts: AccountsTable;
+  tokens: TokensTable;
+  databases: DatabasesTable;
+  collections: CollectionsTable;
+  profiles: ProfilesTable;
+  subprofiles: SubprofilesTable;
+  callbacks: CallbacksTable;
+  callback_secrets: CallbackSecretsTable;
+  events: EventsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+}

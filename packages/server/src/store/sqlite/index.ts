@@ -1,0 +1,53 @@
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Clock } from '../../clock.ts';
+import { KyselyStore } from '../kysely-store.ts';
+import type { Schema } from '../schema.ts';
+import { kyselySqliteAdapter, openSqlite } from './connection.ts';
+import { sqliteMigrations } from './migrations.ts';
+
+/** The embedded store: one SQLite file in dataDir, migrated on open. */
+export async function openSqliteStore(dataDir: string, clock: Clock): Promise<KyselyStore> {
+  const raw = openSqlite(dataDir);
+  const adapter = kyselySqliteAdapter(raw);
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adapter }) });
+
+  const migrate = async (): Promise<number[]> => {
+    raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)');
+    const applied = new Set(
+      (raw.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((row) => row.version),
+    );
+    const ran: number[] = [];
+    for (const migration of sqliteMigrations) {
+      if (applied.has(migration.version)) continue;
+      // BEGIN IMMEDIATE takes the write lock first, so two processes starting at once cannot both apply it
+      raw.exec('BEGIN IMMEDIATE');
+      try {
+        const again = raw.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
+        if (!again) {
+          raw.exec(migration.sql);
+          raw
+            .prepare('INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)')
+            .run(migration.version, migration.name, new Date(clock.now()).toISOString());
+          ran.push(migration.version);
+        }
+        raw.exec('COMMIT');
+      } catch (error) {
+        raw.exec('ROLLBACK');
+        throw error;
+      }
+    }
+    return ran;
+  };
+
+  const store = new KyselyStore({
+    db,
+    dialect: 'sqlite',
+    clock,
+    migrate,
+    close: async () => {
+      await db.destroy();
+    },
+  });
+  await store.migrate();
+  return store;
+}

@@ -1,0 +1,123 @@
+// Versioned migrations of the embedded store. Append only: a released migration is never edited.
+export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL
+      );
+      CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        read_only INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL
+      );
+      CREATE TABLE databases (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL
+      );
+      CREATE INDEX databases_account ON databases(account_id, id);
+      CREATE TABLE collections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        database_id INTEGER NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
+        name TEXT NOT NULL
+      );
+      CREATE INDEX collections_database ON collections(database_id, id);
+      CREATE TABLE profiles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        database_id INTEGER NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
+        fields TEXT NOT NULL,
+        interests TEXT NOT NULL,
+        created TEXT NOT NULL,
+        modified TEXT NOT NULL
+      );
+      CREATE INDEX profiles_database ON profiles(database_id, id);
+      CREATE TABLE subprofiles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        fields TEXT NOT NULL,
+        created TEXT NOT NULL,
+        modified TEXT NOT NULL
+      );
+      CREATE INDEX subprofiles_profile ON subprofiles(profile_id, collection_id, id);
+      CREATE INDEX subprofiles_collection ON subprofiles(collection_id, id);
+      CREATE TABLE callbacks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        database_id INTEGER NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
+        collection_id INTEGER REFERENCES collections(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        expression TEXT NOT NULL,
+        action TEXT NOT NULL,
+        method TEXT NOT NULL,
+        ordering TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        disabled_reason TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        failing_since INTEGER,
+        created TEXT NOT NULL,
+        modified TEXT NOT NULL
+      );
+      CREATE INDEX callbacks_database ON callbacks(database_id, collection_id, id);
+      CREATE INDEX callbacks_collection ON callbacks(collection_id, id);
+      CREATE TABLE callback_secrets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        callback_id INTEGER NOT NULL REFERENCES callbacks(id) ON DELETE CASCADE,
+        secret TEXT NOT NULL,
+        expires_at INTEGER
+      );
+      CREATE INDEX callback_secrets_callback ON callback_secrets(callback_id, id);
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        database_id INTEGER NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        callback_id INTEGER NOT NULL REFERENCES callbacks(id) ON DELETE CASCADE,
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        event_key TEXT NOT NULL,
+        webhook_id TEXT NOT NULL,
+        ordering_key INTEGER,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        retry_base INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        lease_until INTEGER,
+        last_status_code INTEGER,
+        created TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX deliveries_callback ON deliveries(callback_id, id);
+      CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+      CREATE INDEX deliveries_ordering ON deliveries(callback_id, ordering_key, id) WHERE ordering_key IS NOT NULL;
+      CREATE INDEX deliveries_event ON deliveries(event_id);
+      CREATE INDEX deliveries_created ON deliveries(created_at);
+      CREATE TABLE delivery_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        time TEXT NOT NULL,
+        status_code INTEGER,
+        duration_ms INTEGER NOT NULL,
+        error TEXT,
+        response TEXT
+      );
+      CREATE INDEX delivery_attempts_delivery ON delivery_attempts(delivery_id, id);
+    `,
+  },
+];

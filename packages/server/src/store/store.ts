@@ -1,0 +1,183 @@
+// The Store: everything routes and the delivery worker need from persistence. One implementation
+// (KyselyStore) serves both dialects; what differs (connection, migrations) lives in sqlite/ and postgres/.
+import type {
+  Callback,
+  CallbackCreate,
+  CallbackSecret,
+  CallbackUpdate,
+  Collection,
+  CollectionCreate,
+  CollectionUpdate,
+  Database,
+  DatabaseCreate,
+  DatabaseUpdate,
+  Delivery,
+  DeliveryDetail,
+  DeliveryStatus,
+  ListEnvelope,
+  Profile,
+  ProfileCreate,
+  ProfileUpdate,
+  Subprofile,
+  SubprofileCreate,
+  SubprofileUpdate,
+} from '@tidings/spec';
+
+export interface Page {
+  start: number;
+  limit: number;
+}
+
+export interface Principal {
+  accountId: number;
+  readOnly: boolean;
+}
+
+export interface AccountSummary {
+  id: number;
+  name: string;
+  created: string;
+  tokens: number;
+}
+
+export interface NewCallback extends CallbackCreate {
+  secret: string;
+}
+
+export type CreateCallbackResult = { callback: Callback } | { limitReached: true };
+
+/** What a worker needs to attempt one delivery. */
+export interface DueDelivery {
+  id: number;
+  webhookId: string;
+  eventKey: string;
+  attempts: number;
+  /** attempts made before the last manual retry: the schedule position is attempts - retryBase */
+  retryBase: number;
+  payload: string;
+  callback: {
+    id: number;
+    url: string;
+    method: 'json' | 'xml';
+    expression: string;
+    disabled: boolean;
+    failingSince: number | null;
+    secrets: string[];
+  };
+}
+
+export interface AttemptRecord {
+  time: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
+}
+
+export interface AttemptOutcome {
+  deliveryId: number;
+  callbackId: number;
+  attempt: AttemptRecord;
+  status: 'succeeded' | 'failed' | 'exhausted' | 'skipped';
+  nextAttemptAt: number | null;
+  /** set when this outcome disables the callback (410 Gone, failing for too long) */
+  disableCallback: string | null;
+  /** epoch ms the callback started failing; null resets it after a success */
+  failingSince: number | null;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Resolves when migrations are applied. */
+  migrate(): Promise<number[]>;
+  close(): Promise<void>;
+  /** Called after a commit queued new deliveries, so a worker in this process can start at once. */
+  onDeliveriesQueued(listener: () => void): void;
+
+  // accounts and tokens
+  createAccount(name: string): Promise<{ id: number; name: string } | null>;
+  listAccounts(): Promise<AccountSummary[]>;
+  findAccount(nameOrId: string): Promise<{ id: number; name: string } | null>;
+  addToken(accountId: number, token: string, readOnly: boolean): Promise<void>;
+  revokeToken(token: string): Promise<boolean>;
+  authenticate(token: string): Promise<Principal | null>;
+  hasAccounts(): Promise<boolean>;
+
+  // databases
+  listDatabases(accountId: number, page: Page): Promise<ListEnvelope<Database>>;
+  createDatabase(accountId: number, input: DatabaseCreate): Promise<Database>;
+  getDatabase(accountId: number, id: number): Promise<Database | null>;
+  updateDatabase(accountId: number, id: number, input: DatabaseUpdate): Promise<Database | null>;
+  deleteDatabase(accountId: number, id: number): Promise<boolean>;
+
+  // collections
+  listCollections(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<Collection> | null>;
+  createCollection(accountId: number, databaseId: number, input: CollectionCreate): Promise<Collection | null>;
+  getCollection(accountId: number, id: number): Promise<Collection | null>;
+  updateCollection(accountId: number, id: number, input: CollectionUpdate): Promise<Collection | null>;
+  deleteCollection(accountId: number, id: number): Promise<boolean>;
+
+  // profiles — every write also queues its messages in the same transaction
+  listProfiles(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<Profile> | null>;
+  createProfile(accountId: number, databaseId: number, input: ProfileCreate): Promise<Profile | null>;
+  getProfile(accountId: number, id: number): Promise<Profile | null>;
+  updateProfile(accountId: number, id: number, input: ProfileUpdate): Promise<Profile | null>;
+  deleteProfile(accountId: number, id: number): Promise<boolean>;
+
+  // subprofiles
+  listProfileSubprofiles(
+    accountId: number,
+    profileId: number,
+    collectionId: number,
+    page: Page,
+  ): Promise<ListEnvelope<Subprofile> | 'profile_not_found' | 'collection_not_found'>;
+  listCollectionSubprofiles(accountId: number, collectionId: number, page: Page): Promise<ListEnvelope<Subprofile> | null>;
+  createSubprofile(
+    accountId: number,
+    profileId: number,
+    collectionId: number,
+    input: SubprofileCreate,
+  ): Promise<Subprofile | 'profile_not_found' | 'collection_not_found'>;
+  getSubprofile(accountId: number, id: number): Promise<Subprofile | null>;
+  updateSubprofile(accountId: number, id: number, input: SubprofileUpdate): Promise<Subprofile | null>;
+  deleteSubprofile(accountId: number, id: number): Promise<boolean>;
+
+  // callbacks
+  listDatabaseCallbacks(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<Callback> | null>;
+  listCollectionCallbacks(accountId: number, collectionId: number, page: Page): Promise<ListEnvelope<Callback> | null>;
+  createDatabaseCallback(
+    accountId: number,
+    databaseId: number,
+    input: NewCallback,
+    maxPerDatabase: number,
+  ): Promise<CreateCallbackResult | null>;
+  createCollectionCallback(
+    accountId: number,
+    collectionId: number,
+    input: NewCallback,
+    maxPerDatabase: number,
+  ): Promise<CreateCallbackResult | null>;
+  getCallback(accountId: number, id: number): Promise<Callback | null>;
+  updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null>;
+  deleteCallback(accountId: number, id: number): Promise<boolean>;
+  getCallbackSecret(accountId: number, id: number): Promise<CallbackSecret | null>;
+  rotateCallbackSecret(accountId: number, id: number, secret: string, graceMs: number): Promise<CallbackSecret | null>;
+
+  // deliveries
+  listDeliveries(
+    accountId: number,
+    callbackId: number,
+    page: Page,
+    status: DeliveryStatus | undefined,
+  ): Promise<ListEnvelope<Delivery> | null>;
+  getDelivery(accountId: number, id: number): Promise<DeliveryDetail | null>;
+  retryDelivery(accountId: number, id: number): Promise<Delivery | null>;
+  queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null>;
+
+  // the worker's side
+  claimDueDeliveries(limit: number, leaseMs: number): Promise<DueDelivery[]>;
+  nextDueTime(): Promise<number | null>;
+  recordAttempt(outcome: AttemptOutcome): Promise<void>;
+  discardDelivery(deliveryId: number): Promise<void>;
+  pruneDeliveries(olderThanMs: number): Promise<number>;
+}

@@ -1,0 +1,98 @@
+// The real process, as `pnpm start` runs it: bootstrap token, HTTP, a second account made with the
+// CLI, the 413 limit, graceful shutdown, and the data still there after a restart.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ResponseChecker } from './support/contract-check.ts';
+import { startProcess, type Started } from './support/processes.ts';
+
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'tidings-e2e-'));
+const TOKEN = 'bootstrap-token-for-e2e-tests';
+const env = { PORT: '0', HOST: '127.0.0.1', TIDINGS_DATA_DIR: dataDir, TIDINGS_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'warn' };
+const checker = new ResponseChecker();
+let server: Started | null = null;
+
+async function start(): Promise<string> {
+  const started = await startProcess(process.execPath, ['src/main.ts'], {
+    cwd: serverDir,
+    env,
+    ready: /listening on (http:\/\/[^\s]+)[\s\S]*\n  token /,
+  });
+  server = started;
+  return started.match[1] as string;
+}
+
+async function call(base: string, method: string, path: string, token: string | null, body?: unknown, raw?: string) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token !== null && { authorization: `Bearer ${token}` }),
+      ...((body !== undefined || raw !== undefined) && { 'content-type': 'application/json' }),
+    },
+    ...((body !== undefined || raw !== undefined) && { body: raw ?? JSON.stringify(body) }),
+  });
+  return checker.check(method, path, response);
+}
+
+afterAll(async () => {
+  await server?.stop('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the server process', () => {
+  it('serves the API, keeps accounts apart, and keeps its data across a restart', async () => {
+    let base = await start();
+    expect(server?.output()).toContain('/docs');
+
+    expect(await call(base, 'GET', '/v1/databases', null)).toMatchObject({
+      status: 400,
+      body: { error: { message: 'Invalid access token', code: 'invalid_access_token' } },
+    });
+    expect((await call(base, 'POST', '/v1/databases', TOKEN, { name: 'customers' })).status).toBe(201);
+    const callback = await call(base, 'POST', '/v1/database/1/callbacks', TOKEN, { url: 'https://hooks.example.org/t' });
+    expect(callback.body).toMatchObject({ ID: '1', action: 'all', method: 'json', expression: '', collection: null });
+    expect((await call(base, 'POST', '/v1/database/1/profiles', TOKEN, { fields: { company: 'Apple' } })).status).toBe(201);
+
+    const cli = execFileSync(process.execPath, ['src/cli.ts', 'accounts', 'create', 'second'], {
+      cwd: serverDir,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    const second = cli.trim().split('\n').at(-1) as string;
+    expect(second).toMatch(/^tid_/);
+    expect((await call(base, 'GET', '/v1/databases', second)).body).toMatchObject({ total: 0 });
+    for (const path of ['/v1/database/1', '/v1/callback/1', '/v1/profile/1', '/v1/database/1/callbacks']) {
+      expect((await call(base, 'GET', path, second)).status, path).toBe(404);
+    }
+
+    const big = `{"name":"${'x'.repeat(3 * 1024 * 1024)}"}`;
+    expect((await call(base, 'POST', '/v1/databases', TOKEN, undefined, big)).status).toBe(413);
+
+    expect(await server?.stop('SIGTERM')).toBe(0);
+    base = await start();
+    expect((await call(base, 'GET', '/v1/database/1', TOKEN)).body).toMatchObject({ name: 'customers' });
+    expect((await call(base, 'GET', '/v1/profile/1', TOKEN)).body).toMatchObject({ fields: { company: 'Apple' } });
+    expect((await call(base, 'GET', '/v1/databases', second)).status).toBe(200);
+    expect(await server?.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+
+  it('stops at start-up with one line naming an invalid setting', () => {
+    let message = '';
+    try {
+      execFileSync(process.execPath, ['src/main.ts'], {
+        cwd: serverDir,
+        env: { ...process.env, ...env, TIDINGS_RETRY_SCHEDULE: '1,x' },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      message = (error as { stderr: string }).stderr;
+    }
+    expect(message.trim().split('\n')).toHaveLength(1);
+    expect(message).toMatch(/^tidings: TIDINGS_RETRY_SCHEDULE must be/);
+  });
+});

@@ -1,0 +1,112 @@
+// An app on a fresh embedded store in a temp dir, and a request function that validates every
+// response against the contract.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/app.ts';
+import type { Clock } from '../../src/clock.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createExpressionSandbox, type ExpressionSandbox } from '../../src/expression/index.ts';
+import { Contract } from '../../src/http/contract.ts';
+import { parseAllowedNetworks } from '../../src/net/networks.ts';
+import { newToken } from '../../src/store/tokens.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import type { Store } from '../../src/store/store.ts';
+import { ResponseChecker, type CheckedResponse } from './contract-check.ts';
+
+const contract = new Contract();
+export const checker = new ResponseChecker(contract);
+
+let sharedSandbox: ExpressionSandbox | null = null;
+function sandbox(): ExpressionSandbox {
+  sharedSandbox ??= createExpressionSandbox();
+  return sharedSandbox;
+}
+
+export class ManualClock implements Clock {
+  #now: number;
+  constructor(start = Date.UTC(2026, 10, 22, 9, 0, 0)) {
+    this.#now = start;
+  }
+  now(): number {
+    return this.#now;
+  }
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+}
+
+export interface RequestOptions {
+  token?: string | null;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  tokenInQuery?: boolean;
+}
+
+export interface Harness {
+  store: Store;
+  config: Config;
+  clock: ManualClock;
+  dataDir: string;
+  token: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<CheckedResponse>;
+  newAccount(name: string, readOnly?: boolean): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tidings-test-'));
+  const config = loadConfig({ TIDINGS_DATA_DIR: dataDir, TIDINGS_RATE_LIMIT: '0', ...env });
+  const clock = new ManualClock();
+  const store = await openSqliteStore(dataDir, clock);
+  const app = createApp({
+    store,
+    config,
+    clock,
+    contract,
+    sandbox: sandbox(),
+    allowedNetworks: parseAllowedNetworks(config.allowedNetworks),
+    version: '0.0.0-test',
+  });
+
+  const newAccount = async (name: string, readOnly = false): Promise<string> => {
+    const account = await store.createAccount(name);
+    if (!account) throw new Error(`account ${name} exists`);
+    const token = newToken();
+    await store.addToken(account.id, token, readOnly);
+    return token;
+  };
+  const token = await newAccount('first');
+
+  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<CheckedResponse> => {
+    const headers: Record<string, string> = { ...options.headers };
+    const useToken = options.token === undefined ? token : options.token;
+    let url = path;
+    if (useToken !== null) {
+      if (options.tokenInQuery) url += `${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(useToken)}`;
+      else headers.authorization ??= `Bearer ${useToken}`;
+    }
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await app.request(url, { method, headers, ...(body !== undefined && { body }) });
+    return checker.check(method, url, response);
+  };
+
+  return {
+    store,
+    config,
+    clock,
+    dataDir,
+    token,
+    request,
+    newAccount,
+    close: async () => {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
