@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createSender } from './delivery/sender.ts';
+import { DeliveryWorker } from './delivery/worker.ts';
 import { createExpressionSandbox } from './expression/index.ts';
 import { Contract } from './http/contract.ts';
 import { loadDocsHtml } from './http/docs.ts';
@@ -40,45 +42,79 @@ async function main(): Promise<void> {
     timeoutMs: config.expressionTimeoutMs,
     memoryBytes: config.expressionMemoryBytes,
   });
-  const app = createApp({
-    store,
-    config,
-    clock,
-    contract: new Contract(),
-    sandbox,
-    allowedNetworks,
-    version: VERSION,
-    docsHtml: loadDocsHtml,
-  });
+  const sender = createSender({ allowed: allowedNetworks, timeoutMs: config.deliveryTimeoutMs });
+  const worker =
+    config.role === 'api'
+      ? null
+      : new DeliveryWorker({
+          store,
+          sender,
+          sandbox,
+          clock,
+          random: Math.random,
+          retryScheduleSeconds: config.retryScheduleSeconds,
+          deliveryTimeoutMs: config.deliveryTimeoutMs,
+          concurrency: config.deliveryConcurrency,
+          userAgent: `Tidings/${VERSION}`,
+          retentionMs: config.deliveryRetentionDays * 86400_000,
+          onError: (error) => console.error('tidings worker:', error),
+        });
+  if (worker && store.dialect === 'sqlite') {
+    // one process delivers from the embedded store, so leases left behind were held by a process
+    // that died: what it had in flight is due again now rather than when the lease runs out
+    const released = await store.releaseAllLeases();
+    if (released > 0) console.log(`tidings: re-queued ${released} deliveries left in flight by the previous run`);
+  }
+  worker?.start();
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
-    console.log(`tidings ${VERSION} listening on ${base}  (store: ${store.dialect}, role: ${config.role})`);
-    console.log(`  API   ${base}/v1`);
-    console.log(`  docs  ${base}/docs   contract ${base}/openapi.json`);
-    console.log(
-      config.bootstrapToken !== null
-        ? '  token the one in TIDINGS_BOOTSTRAP_TOKEN'
-        : '  token create one with: pnpm tidings accounts create NAME',
-    );
-  });
+  let server: ReturnType<typeof serve> | null = null;
+  if (config.role !== 'worker') {
+    const app = createApp({
+      store,
+      config,
+      clock,
+      contract: new Contract(),
+      sandbox,
+      allowedNetworks,
+      version: VERSION,
+      docsHtml: loadDocsHtml,
+    });
+    server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+      const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
+      console.log(`tidings ${VERSION} listening on ${base}  (store: ${store.dialect}, role: ${config.role})`);
+      console.log(`  API   ${base}/v1`);
+      console.log(`  docs  ${base}/docs   contract ${base}/openapi.json`);
+      console.log(
+        config.bootstrapToken !== null
+          ? '  token the one in TIDINGS_BOOTSTRAP_TOKEN'
+          : '  token create one with: pnpm tidings accounts create NAME',
+      );
+    });
+  } else {
+    console.log(`tidings ${VERSION} worker started  (store: ${store.dialect}, role: worker)`);
+  }
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`tidings: ${signal} received, shutting down`);
-    const force = setTimeout(() => fail('shutdown took longer than 10 s; exiting'), 10_000);
+    const force = setTimeout(() => fail('shutdown took longer than 20 s; exiting'), 20_000);
     force.unref();
-    server.close(async () => {
-      await sandbox.close();
-      await store.close();
-      process.exit(0);
-    });
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    if (server) {
+      const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      await closed;
+    }
+    // attempts in flight finish; anything not finished is re-queued when its lease runs out
+    await worker?.stop();
+    await sender.close();
+    await sandbox.close();
+    await store.close();
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 await main();

@@ -23,7 +23,7 @@ const MiB = 1024 * 1024;
 const wasmPageBytes = 64 * 1024;
 /** The QuickJS module declares 16 MiB as its minimum memory: static data, C stack and the first heap. */
 const moduleBaseBytes = 16 * MiB;
-/** WebAssembly memory cannot grow past 4 GiB, and Emscripten built this module for at most 2 GiB. */
+/** Emscripten built this module for at most 2 GiB of memory. */
 const largestModuleBytes = 2048 * MiB;
 
 // The repository's TypeScript lib is ES2024 without DOM, and only DOM declares WebAssembly.
@@ -36,7 +36,10 @@ const WasmMemory = (
   }
 ).WebAssembly.Memory;
 
-export const compileCacheBounds = { maxEntries: 10_000, maxBytes: 8 * MiB };
+const compileCacheBounds = { maxEntries: 10_000, maxBytes: 8 * MiB };
+
+/** The most memory an expression may be given, so that the whole instance stays within what the module allows. */
+export const largestExpressionMemoryBytes = largestModuleBytes - moduleBaseBytes - compileCacheBounds.maxBytes;
 
 /**
  * `setMemoryLimit` does not bound what an expression accumulates: this build cannot ask malloc for the
@@ -45,10 +48,9 @@ export const compileCacheBounds = { maxEntries: 10_000, maxBytes: 8 * MiB };
  * the WebAssembly memory itself, capped at the module's base, the compiled-expression cache and the
  * expression's own allowance; when malloc cannot grow it, QuickJS throws "out of memory".
  */
-export function wasmMemoryCapBytes(limits: ExpressionLimits): number {
+function wasmMemoryCapBytes(limits: ExpressionLimits): number {
   const wanted = moduleBaseBytes + compileCacheBounds.maxBytes + limits.memoryBytes;
-  const pages = Math.ceil(wanted / wasmPageBytes);
-  return Math.min(pages * wasmPageBytes, largestModuleBytes);
+  return Math.ceil(wanted / wasmPageBytes) * wasmPageBytes;
 }
 
 /** Bytes a compiled expression keeps alive, measured: ≈ 350 for a short one, ≈ 3.4 per source character. */
@@ -60,7 +62,11 @@ type Compiled = { fn: QuickJSHandle } | { error: string };
 
 export interface ExpressionEngine {
   check(source: string): ExpressionCheck;
-  /** `recordJson` is `JSON.stringify` of an ExpressionRecord. */
+  /**
+   * `recordJson` is an ExpressionRecord as JSON. Measured for a 300-byte record, passing it as one JSON
+   * string parsed inside QuickJS (≈ 11 µs with the host's stringify) beat building the objects handle by
+   * handle (≈ 14 µs) and a string split on a separator (≈ 2 µs slower than JSON.parse).
+   */
   evaluate(source: string, recordJson: string): ExpressionOutcome;
   /** Set when QuickJS failed on the host side or exhausted its memory; build a new engine then. */
   readonly broken: boolean;

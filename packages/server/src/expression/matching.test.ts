@@ -61,6 +61,27 @@ describe('evaluate', () => {
     expect(await sandbox.evaluate("company == 'Apple' && fields.company == 'Apple'", record)).toEqual({ matched: true });
   });
 
+  it('passes every shape of record in unchanged', async () => {
+    const records: ExpressionRecord[] = [
+      profileUpdate({}, { interests: [] }),
+      profileUpdate({ '': '', ' ': 'space' }, { previous: {}, interests: [''] }),
+      profileUpdate({ toString: 'a', constructor: 'b', hasOwnProperty: 'c' }, { previous: { valueOf: 'd' } }),
+      profileUpdate(JSON.parse('{"__proto__":"p"}') as Record<string, string>, {
+        previous: JSON.parse('{"__proto__":"q"}') as Record<string, string>,
+      }),
+      profileUpdate({ 'nul\u0000name': 'nul\u0000value' }, { interests: ['a\u0000b'] }),
+      profileUpdate({ separator: 'a\u0001b' }, { interests: ['\u0001'] }),
+      profileUpdate({ lone: 'half \ud83c surrogate' }),
+      profileUpdate({ emoji: '🍏', quote: '"\'\\' }, { action: 'delete', type: 'subprofile', interests: ['x', 'y'] }),
+    ];
+    for (const record of records) {
+      const expected = JSON.stringify({ ...record, fields: record.fields, previous: record.previous });
+      const source = `JSON.stringify({ fields, previous, action, type, interests }) === ${JSON.stringify(expected)}`;
+      expect(await sandbox.evaluate(source, record), expected).toEqual({ matched: true });
+      expect(await sandbox.evaluate("Object.getPrototypeOf(fields) === Object.prototype && fields.hasOwnProperty !== undefined", record)).toEqual({ matched: true });
+    }
+  });
+
   it('matches any record when the expression is empty or blank', async () => {
     expect(await sandbox.evaluate('', apple)).toEqual({ matched: true });
     expect(await sandbox.evaluate('  \n\t ', apple)).toEqual({ matched: true });

@@ -2,8 +2,11 @@
 // QuickJS polls its interrupt handler only every ~10k operations, so a loop of expensive built-ins
 // (`'x'.repeat(1 << 18)`) can run for seconds past the deadline; when the job the worker is running
 // has not changed for timeoutMs + backstopMarginMs, the worker is terminated and replaced.
+//
+// The queue is not bounded here: callers evaluate what they claimed from the outbox, which bounds it,
+// and refusing work would turn load into skipped deliveries.
 import { Worker } from 'node:worker_threads';
-import { wasmMemoryCapBytes } from './engine.ts';
+import { largestExpressionMemoryBytes } from './engine.ts';
 import {
   noJobRunning,
   type AnswersMessage,
@@ -136,9 +139,7 @@ export function createExpressionSandbox(limits: Partial<ExpressionLimits> = {}):
   function replaceThread(dead: SandboxThread, reason: string): void {
     const culpritId = Atomics.load(dead.runningJob, 0);
     thread = undefined;
-    dead.worker.removeAllListeners();
-    dead.worker.on('error', () => {});
-    void dead.worker.terminate();
+    void discard(dead);
     becomeIdle();
 
     if (culpritId === noJobRunning) {
@@ -180,12 +181,15 @@ export function createExpressionSandbox(limits: Partial<ExpressionLimits> = {}):
       for (const waiting of pending.values()) waiting.reject(new Error('expression sandbox is closed'));
       pending.clear();
       unsent = [];
-      if (stopping !== undefined) {
-        stopping.worker.removeAllListeners();
-        await stopping.worker.terminate();
-      }
+      if (stopping !== undefined) await discard(stopping);
     },
   };
+}
+
+async function discard(stopping: SandboxThread): Promise<void> {
+  stopping.worker.removeAllListeners();
+  stopping.worker.on('error', () => {});
+  await stopping.worker.terminate();
 }
 
 function resolveLimits(limits: Partial<ExpressionLimits>): ExpressionLimits {
@@ -195,20 +199,15 @@ function resolveLimits(limits: Partial<ExpressionLimits>): ExpressionLimits {
       throw new RangeError(`expression limit ${name} must be a positive whole number, got ${value}`);
     }
   }
-  if (wasmMemoryCapBytes(resolved) < resolved.memoryBytes) {
-    throw new RangeError(`expression limit memoryBytes is too large for QuickJS: ${resolved.memoryBytes}`);
+  if (resolved.memoryBytes > largestExpressionMemoryBytes) {
+    throw new RangeError(`expression limit memoryBytes must be at most ${largestExpressionMemoryBytes}`);
   }
   return resolved;
 }
 
 function recordJson(record: ExpressionRecord): string {
-  return JSON.stringify({
-    fields: record.fields,
-    previous: record.previous,
-    action: record.action,
-    type: record.type,
-    interests: record.interests,
-  });
+  const { fields, previous, action, type, interests } = record;
+  return JSON.stringify({ fields, previous, action, type, interests });
 }
 
 function failedAnswer(job: Job, message: string): JobAnswer {

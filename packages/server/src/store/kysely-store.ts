@@ -121,6 +121,8 @@ export interface KyselyStoreOptions {
   clock: Clock;
   migrate: () => Promise<number[]>;
   close: () => Promise<void>;
+  /** the retry schedule's first entry: how long after a change its first attempt is due */
+  firstAttemptDelayMs?: number;
 }
 
 export class KyselyStore implements Store {
@@ -130,8 +132,10 @@ export class KyselyStore implements Store {
   readonly #migrate: () => Promise<number[]>;
   readonly #close: () => Promise<void>;
   readonly #queuedListeners: Array<() => void> = [];
+  readonly #firstAttemptDelayMs: number;
 
   constructor(options: KyselyStoreOptions) {
+    this.#firstAttemptDelayMs = options.firstAttemptDelayMs ?? 0;
     this.dialect = options.dialect;
     this.#db = options.db;
     this.#clock = options.clock;
@@ -410,7 +414,7 @@ export class KyselyStore implements Store {
           status: 'pending',
           attempts: 0,
           retry_base: 0,
-          next_attempt_at: nowMs,
+          next_attempt_at: nowMs + this.#firstAttemptDelayMs,
           created: stamp,
           modified: stamp,
           created_at: nowMs,
@@ -1041,12 +1045,20 @@ export class KyselyStore implements Store {
 
   // the worker's side
 
-  claimDueDeliveries(limit: number, leaseMs: number): Promise<DueDelivery[]> {
+  claimDueDeliveries(limit: number, leaseMs: number, maxInFlightPerCallback: number): Promise<DueDelivery[]> {
     return this.#db.transaction().execute(async (trx) => {
       const now = this.#clock.now();
-      let candidates = trx
+      // Due, not leased, not waiting behind an earlier open delivery of the same profile (ordering
+      // "profile"), and ranked per callback so one callback never holds more than
+      // maxInFlightPerCallback leases: a slow receiver cannot take every slot of the worker.
+      const due = trx
         .selectFrom('deliveries as d')
-        .select('d.id')
+        .select(({ fn }) => [
+          'd.id',
+          'd.callback_id',
+          'd.next_attempt_at',
+          fn.agg<number>('row_number').over((over) => over.partitionBy('d.callback_id').orderBy('d.next_attempt_at').orderBy('d.id')).as('rank'),
+        ])
         .where('d.next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
         .where((eb) =>
@@ -1064,11 +1076,28 @@ export class KyselyStore implements Store {
               ),
             ),
           ]),
+        );
+      const candidates = trx
+        .selectFrom(due.as('c'))
+        .select('c.id')
+        .where((eb) =>
+          eb(
+            eb(
+              'c.rank',
+              '+',
+              eb
+                .selectFrom('deliveries as leased')
+                .select(({ fn }) => fn.countAll<number>().as('n'))
+                .whereRef('leased.callback_id', '=', 'c.callback_id')
+                .where('leased.lease_until', '>=', now),
+            ),
+            '<=',
+            maxInFlightPerCallback,
+          ),
         )
-        .orderBy('d.next_attempt_at')
-        .orderBy('d.id')
+        .orderBy('c.next_attempt_at')
+        .orderBy('c.id')
         .limit(limit);
-      if (this.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
       const ids = (await candidates.execute()).map((row) => row.id);
       if (ids.length === 0) return [];
       await trx.updateTable('deliveries').set({ lease_until: now + leaseMs }).where('id', 'in', ids).execute();
@@ -1138,6 +1167,11 @@ export class KyselyStore implements Store {
     return candidates.length === 0 ? null : Math.min(...candidates);
   }
 
+  async releaseAllLeases(): Promise<number> {
+    const result = await this.#db.updateTable('deliveries').set({ lease_until: null }).where('lease_until', 'is not', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   recordAttempt(outcome: AttemptOutcome): Promise<void> {
     return this.#db.transaction().execute(async (trx) => {
       const { stamp } = this.#now();
@@ -1156,7 +1190,7 @@ export class KyselyStore implements Store {
         .updateTable('deliveries')
         .set((eb) => ({
           status: outcome.status,
-          attempts: outcome.status === 'skipped' ? eb.ref('attempts') : eb('attempts', '+', 1),
+          attempts: outcome.sent ? eb('attempts', '+', 1) : eb.ref('attempts'),
           next_attempt_at: outcome.nextAttemptAt,
           lease_until: null,
           last_status_code: outcome.attempt.statusCode,
@@ -1164,7 +1198,7 @@ export class KyselyStore implements Store {
         }))
         .where('id', '=', outcome.deliveryId)
         .execute();
-      if (outcome.status === 'skipped') return;
+      if (!outcome.sent && outcome.disableCallback === null) return;
       await trx
         .updateTable('callbacks')
         .set({

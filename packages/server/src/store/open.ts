@@ -9,5 +9,5 @@ export async function openStore(config: Config, clock: Clock): Promise<Store> {
   if (config.databaseUrl !== null) {
     throw new ConfigError('DATABASE_URL is set, but this build has no PostgreSQL store yet; unset it to use the embedded store');
   }
-  return openSqliteStore(config.dataDir, clock);
+  return openSqliteStore(config.dataDir, clock, { firstAttemptDelayMs: (config.retryScheduleSeconds[0] ?? 0) * 1000 });
 }

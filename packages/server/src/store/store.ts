@@ -76,6 +76,8 @@ export interface AttemptRecord {
 
 export interface AttemptOutcome {
   deliveryId: number;
+  /** whether a request went out: only those count as attempts */
+  sent: boolean;
   callbackId: number;
   attempt: AttemptRecord;
   status: 'succeeded' | 'failed' | 'exhausted' | 'skipped';
@@ -175,8 +177,10 @@ export interface Store {
   queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null>;
 
   // the worker's side
-  claimDueDeliveries(limit: number, leaseMs: number): Promise<DueDelivery[]>;
+  claimDueDeliveries(limit: number, leaseMs: number, maxInFlightPerCallback: number): Promise<DueDelivery[]>;
   nextDueTime(): Promise<number | null>;
+  /** Voids every lease: only for a store that one worker process owns (the embedded one), at start. */
+  releaseAllLeases(): Promise<number>;
   recordAttempt(outcome: AttemptOutcome): Promise<void>;
   discardDelivery(deliveryId: number): Promise<void>;
   pruneDeliveries(olderThanMs: number): Promise<number>;

@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
+import { createSender } from '../../src/delivery/sender.ts';
+import { DeliveryWorker, type WorkerOptions } from '../../src/delivery/worker.ts';
+import type { LookupAllAddresses } from '../../src/net/guarded-connect.ts';
 import type { Clock } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createExpressionSandbox, type ExpressionSandbox } from '../../src/expression/index.ts';
@@ -18,7 +21,7 @@ const contract = new Contract();
 export const checker = new ResponseChecker(contract);
 
 let sharedSandbox: ExpressionSandbox | null = null;
-function sandbox(): ExpressionSandbox {
+export function sandbox(): ExpressionSandbox {
   sharedSandbox ??= createExpressionSandbox();
   return sharedSandbox;
 }
@@ -52,14 +55,16 @@ export interface Harness {
   token: string;
   request(method: string, path: string, options?: RequestOptions): Promise<CheckedResponse>;
   newAccount(name: string, readOnly?: boolean): Promise<string>;
+  /** a delivery worker on this store, with jitter fixed at ×1.0 and the harness clock */
+  startWorker(options?: Partial<WorkerOptions> & { lookup?: LookupAllAddresses; allowedNetworks?: string }): DeliveryWorker;
   close(): Promise<void>;
 }
 
-export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function createHarness(env: Record<string, string> = {}, options: { clockStart?: number } = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidings-test-'));
   const config = loadConfig({ TIDINGS_DATA_DIR: dataDir, TIDINGS_RATE_LIMIT: '0', ...env });
-  const clock = new ManualClock();
-  const store = await openSqliteStore(dataDir, clock);
+  const clock = new ManualClock(options.clockStart);
+  const store = await openSqliteStore(dataDir, clock, { firstAttemptDelayMs: (config.retryScheduleSeconds[0] ?? 0) * 1000 });
   const app = createApp({
     store,
     config,
@@ -96,6 +101,37 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     return checker.check(method, url, response);
   };
 
+  const workers: DeliveryWorker[] = [];
+  const senders: Array<{ close(): Promise<void> }> = [];
+  const startWorker: Harness['startWorker'] = (options = {}) => {
+    const { lookup, allowedNetworks, ...overrides } = options;
+    const sender = createSender({
+      allowed: parseAllowedNetworks(allowedNetworks ?? config.allowedNetworks),
+      timeoutMs: overrides.deliveryTimeoutMs ?? config.deliveryTimeoutMs,
+      ...(lookup && { lookup }),
+    });
+    senders.push(sender);
+    const worker = new DeliveryWorker({
+      store,
+      sender,
+      sandbox: sandbox(),
+      clock,
+      random: () => 0.5,
+      retryScheduleSeconds: config.retryScheduleSeconds,
+      deliveryTimeoutMs: config.deliveryTimeoutMs,
+      concurrency: config.deliveryConcurrency,
+      userAgent: 'Tidings/0.0.0-test',
+      pollIntervalMs: 50,
+      onError: (error) => {
+        throw error;
+      },
+      ...overrides,
+    });
+    worker.start();
+    workers.push(worker);
+    return worker;
+  };
+
   return {
     store,
     config,
@@ -104,7 +140,10 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     token,
     request,
     newAccount,
+    startWorker,
     close: async () => {
+      await Promise.all(workers.map((worker) => worker.stop()));
+      await Promise.all(senders.map((sender) => sender.close()));
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -6,7 +6,11 @@ import { kyselySqliteAdapter, openSqlite } from './connection.ts';
 import { sqliteMigrations } from './migrations.ts';
 
 /** The embedded store: one SQLite file in dataDir, migrated on open. */
-export async function openSqliteStore(dataDir: string, clock: Clock): Promise<KyselyStore> {
+export async function openSqliteStore(
+  dataDir: string,
+  clock: Clock,
+  options: { firstAttemptDelayMs?: number } = {},
+): Promise<KyselyStore> {
   const raw = openSqlite(dataDir);
   const adapter = kyselySqliteAdapter(raw);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adapter }) });
@@ -43,6 +47,7 @@ export async function openSqliteStore(dataDir: string, clock: Clock): Promise<Ky
     db,
     dialect: 'sqlite',
     clock,
+    ...options,
     migrate,
     close: async () => {
       await db.destroy();

@@ -1,0 +1,17 @@
+// Standard Webhooks signatures: v1,<base64 HMAC-SHA256 of "id.timestamp.body">, keyed with the
+// base64-decoded part of the whsec_ secret. One signature per valid secret, space-separated, so a
+// receiver that still has the previous secret during a rotation keeps verifying.
+import { createHmac } from 'node:crypto';
+
+export function secretKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+}
+
+export function sign(secret: string, webhookId: string, timestampSeconds: number, body: string): string {
+  const mac = createHmac('sha256', secretKey(secret)).update(`${webhookId}.${timestampSeconds}.${body}`).digest('base64');
+  return `v1,${mac}`;
+}
+
+export function signatureHeader(secrets: readonly string[], webhookId: string, timestampSeconds: number, body: string): string {
+  return secrets.map((secret) => sign(secret, webhookId, timestampSeconds, body)).join(' ');
+}

@@ -1,0 +1,331 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallbackMessage } from '@tidings/spec';
+import { compileSchema } from '../http/contract.ts';
+import { checker, createHarness, type Harness } from '../../test/support/harness.ts';
+import { answer, eventually, startReceiver, type Receiver } from '../../test/support/receiver.ts';
+
+const validateMessage = compileSchema(checker.contract.ajv, { $ref: '#/components/schemas/CallbackMessage' });
+
+let h: Harness;
+let receiver: Receiver;
+
+beforeEach(async () => {
+  h = await createHarness({ TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8' }, { clockStart: Date.now() });
+  receiver = await startReceiver();
+  await h.request('POST', '/v1/databases', { body: { name: 'customers' } });
+  await h.request('POST', '/v1/database/1/collections', { body: { name: 'orders' } });
+});
+
+afterEach(async () => {
+  await h.close();
+  await receiver.close();
+});
+
+async function createCallback(scope: string, body: Record<string, unknown>): Promise<{ ID: string; secret: string }> {
+  const response = await h.request('POST', `/v1/${scope}/callbacks`, { body: { url: `${receiver.url}/hook`, ...body } });
+  expect(response.status, response.text).toBe(201);
+  return response.body as { ID: string; secret: string };
+}
+
+function message(index: number): CallbackMessage {
+  const body = JSON.parse(receiver.requests[index]?.body ?? 'null') as CallbackMessage;
+  if (!validateMessage(body)) throw new Error(`message breaks the contract: ${JSON.stringify(validateMessage.errors)}`);
+  return body;
+}
+
+async function deliveries(callbackId: string) {
+  return (await h.request('GET', `/v1/callback/${callbackId}/deliveries`)).body as {
+    data: Array<{ ID: string; status: string; attempts: number; webhookId: string; nextAttempt: string | null; lastStatusCode: number | null }>;
+  };
+}
+
+describe('delivering changes', () => {
+  it('sends profile create, update and delete to a database callback, signed per Standard Webhooks', async () => {
+    const callback = await createCallback('database/1', {});
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { email: 'jane@example.com', city: 'Utrecht' }, interests: ['news'] } });
+    await h.request('PUT', '/v1/profile/1', { body: { fields: { city: 'Amsterdam' } } });
+    await h.request('DELETE', '/v1/profile/1');
+    await receiver.waitFor(3);
+    const byAction = Object.fromEntries(receiver.requests.map((request, index) => [message(index).action, { request, message: message(index) }]));
+    expect(byAction.create?.message).toMatchObject({ type: 'profile', database: '1', profile: '1', collection: null, subprofile: null, previous: null, interests: ['news'] });
+    expect(byAction.update?.message).toMatchObject({ fields: { email: 'jane@example.com', city: 'Amsterdam' }, previous: { city: 'Utrecht' } });
+    expect(byAction.delete?.message).toMatchObject({ fields: { email: 'jane@example.com', city: 'Amsterdam' }, previous: null });
+    const webhook = new Webhook(callback.secret);
+    for (const request of receiver.requests) {
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(request.headers['user-agent']).toBe('Tidings/0.0.0-test');
+      expect(webhook.verify(request.body, request.headers as Record<string, string>)).toEqual(JSON.parse(request.body));
+    }
+    await eventually(async () => (await deliveries(callback.ID)).data.every((delivery) => delivery.status === 'succeeded'));
+  });
+
+  it('sends subprofile changes to collection callbacks only, as well-formed XML', async () => {
+    await createCallback('database/1', { action: 'create' });
+    const collection = await createCallback('collection/1', { method: 'xml' });
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { company: 'Apple' } } });
+    await h.request('POST', '/v1/profile/1/subprofiles/1', { body: { fields: { product: 'MacBook', 'odd <name> & "quotes"': '<script>&amp;\u0001' } } });
+    await receiver.waitFor(2);
+    const xmlRequest = receiver.requests.find((request) => request.headers['content-type'] === 'application/xml');
+    expect(xmlRequest).toBeDefined();
+    expect(XMLValidator.validate(xmlRequest!.body)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xmlRequest!.body) as {
+      callback: { type: string; action: string; collection: number; fields: { field: Array<{ name: string; '#text': string }> } };
+    };
+    expect(parsed.callback).toMatchObject({ type: 'subprofile', action: 'create', collection: 1 });
+    expect(parsed.callback.fields.field).toEqual(
+      expect.arrayContaining([{ name: 'odd <name> & "quotes"', '#text': '<script>&amp;\uFFFD' }]),
+    );
+    expect(new Webhook(collection.secret).verify(xmlRequest!.body, xmlRequest!.headers as Record<string, string>, { jsonParse: false })).toBeUndefined();
+  });
+
+  it('filters by action and by expression, with fields as variables', async () => {
+    const updates = await createCallback('database/1', { action: 'update' });
+    const apple = await createCallback('database/1', { expression: "company == 'Apple' && previous == null" });
+    const moved = await createCallback('database/1', { expression: "action == 'update' && previous.city == 'Utrecht' && interests.includes('news')" });
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { company: 'Apple', city: 'Utrecht' }, interests: ['news'] } });
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { company: 'Pear' } } });
+    await h.request('PUT', '/v1/profile/1', { body: { fields: { city: 'Amsterdam' } } });
+    await receiver.waitFor(3);
+    await eventually(async () => {
+      const all = await Promise.all([updates, apple, moved].map(async (callback) => (await deliveries(callback.ID)).data));
+      return all.flat().every((delivery) => delivery.status === 'succeeded') && all;
+    });
+    expect((await deliveries(updates.ID)).data).toHaveLength(1);
+    expect((await deliveries(apple.ID)).data).toHaveLength(1);
+    expect((await deliveries(moved.ID)).data).toHaveLength(1);
+    expect(receiver.requests).toHaveLength(3);
+  });
+
+  it('records an expression that throws as skipped, sending nothing', async () => {
+    const callback = await createCallback('database/1', { expression: 'fields.missing.deeper == 1' });
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: {} } });
+    const skipped = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'skipped'));
+    const detail = (await h.request('GET', `/v1/delivery/${skipped.ID}`)).body as { attemptLog: Array<{ error: string }>; attempts: number };
+    expect(detail.attempts).toBe(0);
+    expect(detail.attemptLog[0]?.error).toMatch(/^not sent: the expression failed: TypeError/);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('sends nothing to disabled callbacks', async () => {
+    const disabled = await createCallback('database/1', { disabled: true });
+    await createCallback('database/1', {});
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: {} } });
+    await receiver.waitFor(1);
+    expect((await deliveries(disabled.ID)).data).toHaveLength(0);
+  });
+});
+
+describe('retries', () => {
+  it('retries on the schedule with the same webhook-id, and logs every attempt', async () => {
+    const callback = await createCallback('database/1', {});
+    receiver.respond((_request, index, response) => {
+      response.writeHead(index < 2 ? 500 : 200);
+      response.end(index < 2 ? 'down for maintenance' : 'ok');
+    });
+    const worker = h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { a: '1' } } });
+    await receiver.waitFor(1);
+    const first = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'failed'));
+    expect(first).toMatchObject({ attempts: 1, lastStatusCode: 500 });
+    h.clock.advance(5_000);
+    worker.wake();
+    await receiver.waitFor(2);
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.attempts === 2);
+    h.clock.advance(300_000);
+    worker.wake();
+    await receiver.waitFor(3);
+    const done = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'succeeded'));
+    expect(new Set(receiver.requests.map((request) => request.headers['webhook-id']))).toEqual(new Set([done.webhookId]));
+    const detail = (await h.request('GET', `/v1/delivery/${done.ID}`)).body as { attemptLog: Array<{ statusCode: number; response: string }> };
+    expect(detail.attemptLog.map((attempt) => attempt.statusCode)).toEqual([500, 500, 200]);
+    expect(detail.attemptLog[0]?.response).toBe('down for maintenance');
+  });
+
+  it('does not retry before the schedule says so', async () => {
+    const callback = await createCallback('database/1', {});
+    receiver.respond(answer(503));
+    const worker = h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'failed');
+    h.clock.advance(4_900);
+    worker.wake();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('honours Retry-After by postponing, never by hurrying', async () => {
+    const callback = await createCallback('database/1', {});
+    receiver.respond(answer(429, '', { 'retry-after': '120' }));
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    const failed = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'failed'));
+    const now = new Date(h.clock.now() + 120_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(failed.nextAttempt).toBe(now);
+  });
+
+  it('marks a delivery exhausted after the last attempt, and a retry by hand sends it again', async () => {
+    const limited = await createHarness({ TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8', TIDINGS_RETRY_SCHEDULE: '0,1' }, { clockStart: Date.now() });
+    try {
+      await limited.request('POST', '/v1/databases', { body: { name: 'x' } });
+      await limited.request('POST', '/v1/database/1/callbacks', { body: { url: `${receiver.url}/hook` } });
+      receiver.respond(answer(500));
+      const worker = limited.startWorker();
+      const list = async () => ((await limited.request('GET', '/v1/callback/1/deliveries')).body as { data: Array<{ status: string; attempts: number; nextAttempt: string | null }> }).data;
+      await limited.request('POST', '/v1/database/1/profiles', { body: {} });
+      await eventually(async () => (await list())[0]?.status === 'failed');
+      limited.clock.advance(1_000);
+      worker.wake();
+      await receiver.waitFor(2);
+      await eventually(async () => (await list())[0]?.status === 'exhausted');
+      expect((await list())[0]).toMatchObject({ attempts: 2, nextAttempt: null });
+      receiver.respond(answer(204));
+      expect((await limited.request('POST', '/v1/delivery/1/retry')).status).toBe(202);
+      await receiver.waitFor(3);
+      await eventually(async () => (await list())[0]?.status === 'succeeded');
+      expect((await list())[0]?.attempts).toBe(3);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('disables the callback after 410 Gone, and re-enabling it works', async () => {
+    const callback = await createCallback('database/1', {});
+    receiver.respond(answer(410));
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await eventually(async () => ((await h.request('GET', `/v1/callback/${callback.ID}`)).body as { disabled: boolean }).disabled);
+    const disabled = (await h.request('GET', `/v1/callback/${callback.ID}`)).body as { disabledReason: string };
+    expect(disabled.disabledReason).toMatch(/410 Gone/);
+    expect((await deliveries(callback.ID)).data[0]).toMatchObject({ status: 'exhausted', lastStatusCode: 410 });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.requests).toHaveLength(1);
+    receiver.respond(answer(200));
+    const enabled = await h.request('PUT', `/v1/callback/${callback.ID}`, { body: { disabled: false } });
+    expect(enabled.body).toMatchObject({ disabled: false, disabledReason: null });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(2);
+  });
+
+  it('disables a callback whose every attempt failed for 5 days', async () => {
+    const callback = await createCallback('database/1', {});
+    receiver.respond(answer(500));
+    const worker = h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'failed');
+    h.clock.advance(5 * 86400_000);
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    worker.wake();
+    await eventually(async () => ((await h.request('GET', `/v1/callback/${callback.ID}`)).body as { disabled: boolean }).disabled);
+    const body = (await h.request('GET', `/v1/callback/${callback.ID}`)).body as { disabledReason: string };
+    expect(body.disabledReason).toMatch(/failed for 5 days/);
+  });
+
+  it('treats a redirect as a failure and does not follow it', async () => {
+    const callback = await createCallback('database/1', {});
+    receiver.respond(answer(302, '', { location: `${receiver.url}/elsewhere` }));
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    const failed = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'failed'));
+    const detail = (await h.request('GET', `/v1/delivery/${failed.ID}`)).body as { attemptLog: Array<{ statusCode: number; error: string }> };
+    expect(detail.attemptLog[0]).toMatchObject({ statusCode: 302, error: expect.stringMatching(/redirects are not followed/) });
+    expect(receiver.requests.map((request) => request.path)).toEqual(['/hook']);
+  });
+
+  it('gives up on a receiver that does not answer in time, and keeps only 4 KB of what answers do say', async () => {
+    const callback = await createCallback('database/1', {});
+    receiver.respond((_request, index, response) => {
+      if (index === 0) return; // never answers
+      response.writeHead(500);
+      response.end('x'.repeat(100_000));
+    });
+    const worker = h.startWorker({ deliveryTimeoutMs: 300 });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    const failed = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'failed'));
+    let detail = (await h.request('GET', `/v1/delivery/${failed.ID}`)).body as { attemptLog: Array<{ statusCode: number | null; error: string | null; response: string | null }> };
+    expect(detail.attemptLog[0]).toMatchObject({ statusCode: null, error: 'no answer within 300 ms' });
+    h.clock.advance(5_000);
+    worker.wake();
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.attempts === 2);
+    detail = (await h.request('GET', `/v1/delivery/${failed.ID}`)).body as typeof detail;
+    expect(detail.attemptLog[1]?.response).toHaveLength(4096);
+  });
+});
+
+describe('ordering, test messages, rotation and the SSRF guard', () => {
+  it('delivers the events of one profile in commit order with ordering:"profile"', async () => {
+    const callback = await createCallback('database/1', { ordering: 'profile' });
+    receiver.respond((_request, index, response) => {
+      response.writeHead(index === 0 ? 500 : 200);
+      response.end();
+    });
+    const worker = h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { step: '0' } } });
+    for (let step = 1; step <= 3; step++) await h.request('PUT', '/v1/profile/1', { body: { fields: { step: String(step) } } });
+    await receiver.waitFor(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(1);
+    h.clock.advance(5_000);
+    worker.wake();
+    await receiver.waitFor(5);
+    expect(receiver.requests.map((_request, index) => message(index).fields.step)).toEqual(['0', '0', '1', '2', '3']);
+    await eventually(async () => (await deliveries(callback.ID)).data.every((delivery) => delivery.status === 'succeeded'));
+  });
+
+  it('sends a test message on demand, logged like any delivery', async () => {
+    const callback = await createCallback('collection/1', {});
+    h.startWorker();
+    const queued = await h.request('POST', `/v1/callback/${callback.ID}/test`);
+    expect(queued.status).toBe(202);
+    await receiver.waitFor(1);
+    expect(message(0)).toMatchObject({ type: 'test', action: 'test', database: '1', collection: '1', profile: null });
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'succeeded');
+  });
+
+  it('signs with both secrets during a rotation', async () => {
+    const callback = await createCallback('database/1', {});
+    const rotated = (await h.request('POST', `/v1/callback/${callback.ID}/secret/rotate`)).body as { secret: string };
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    const [request] = await receiver.waitFor(1);
+    expect(String(request?.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    for (const secret of [callback.secret, rotated.secret]) {
+      expect(() => new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>)).not.toThrow();
+    }
+  });
+
+  it('refuses at connect time a host name that resolves to loopback, sending nothing', async () => {
+    const callback = (
+      await h.request('POST', '/v1/database/1/callbacks', { body: { url: `http://receiver.example.org:${receiver.port}/hook` } })
+    ).body as { ID: string };
+    h.startWorker({ allowedNetworks: '', lookup: async () => [{ address: '127.0.0.1', family: 4 }] });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    const failed = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'failed'));
+    const detail = (await h.request('GET', `/v1/delivery/${failed.ID}`)).body as { attemptLog: Array<{ error: string }> };
+    expect(detail.attemptLog[0]?.error).toMatch(/refused to connect to 127\.0\.0\.1/);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('keeps one slow receiver from taking every slot', async () => {
+    const slow = await startReceiver();
+    try {
+      slow.respond(() => undefined);
+      const stuck = (await h.request('POST', '/v1/database/1/callbacks', { body: { url: `${slow.url}/slow` } })).body as { ID: string };
+      await createCallback('database/1', {});
+      h.startWorker({ concurrency: 8, deliveryTimeoutMs: 5_000 });
+      for (let i = 0; i < 12; i++) await h.request('POST', '/v1/database/1/profiles', { body: {} });
+      await receiver.waitFor(12, 3_000);
+      expect(slow.requests.length).toBeLessThanOrEqual(2);
+      expect((await deliveries(stuck.ID)).data.length).toBe(12);
+    } finally {
+      await slow.close();
+    }
+  });
+});

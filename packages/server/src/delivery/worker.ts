@@ -1,0 +1,261 @@
+// The delivery worker: claim due deliveries → prepare (filter by expression, render, sign) → send →
+// handle success or failure (retry schedule, disabling) → record. Woken at once when a change
+// commits in this process; a timer on the next due time is the safety net.
+import type { CallbackMessage } from '@tidings/spec';
+import { formatTimestamp, type Clock } from '../clock.ts';
+import type { ExpressionSandbox } from '../expression/index.ts';
+import type { AttemptOutcome, DueDelivery, Store } from '../store/store.ts';
+import { renderBody } from './render.ts';
+import { FAILING_DAYS_BEFORE_DISABLE, nextAttemptAt, parseRetryAfter } from './retry.ts';
+import type { Sender, SendResult } from './sender.ts';
+import { signatureHeader } from './sign.ts';
+
+export interface WorkerOptions {
+  store: Store;
+  sender: Sender;
+  sandbox: ExpressionSandbox;
+  clock: Clock;
+  /** a number in [0, 1): the jitter source, injected so tests are exact */
+  random: () => number;
+  retryScheduleSeconds: readonly number[];
+  deliveryTimeoutMs: number;
+  concurrency: number;
+  userAgent: string;
+  /** longest sleep between looks at the store when nothing is due (the safety net) */
+  pollIntervalMs?: number;
+  retentionMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+type Prepared =
+  | { kind: 'send'; body: string; headers: Record<string, string> }
+  | { kind: 'discard' }
+  | { kind: 'record'; outcome: AttemptOutcome };
+
+const CLAIM_BATCH = 100;
+const PRUNE_EVERY_MS = 3600_000;
+
+export class DeliveryWorker {
+  readonly #options: WorkerOptions;
+  readonly #maxInFlightPerCallback: number;
+  readonly #leaseMs: number;
+  readonly #inFlight = new Set<Promise<void>>();
+  #pumping = false;
+  #pumpAgain = false;
+  #running = false;
+  #timer: NodeJS.Timeout | null = null;
+  #lastPrune = 0;
+
+  constructor(options: WorkerOptions) {
+    this.#options = options;
+    // a quarter of the slots per callback: one slow receiver leaves the rest to the others
+    this.#maxInFlightPerCallback = Math.max(1, Math.floor(options.concurrency / 4));
+    this.#leaseMs = options.deliveryTimeoutMs + 30_000;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#options.store.onDeliveriesQueued(() => this.wake());
+    this.wake();
+  }
+
+  /** Stops claiming, waits for the attempts in flight (their leases re-queue them otherwise). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Claims what is due now; called on commit, on every finished attempt and by the timer. */
+  wake(): void {
+    if (!this.#running) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#pump()
+      .catch((error: unknown) => this.#options.onError?.(error))
+      .finally(() => {
+        this.#pumping = false;
+        if (this.#pumpAgain) {
+          this.#pumpAgain = false;
+          this.wake();
+        } else {
+          void this.#scheduleSafetyNet();
+        }
+      });
+  }
+
+  async #pump(): Promise<void> {
+    const { store, concurrency } = this.#options;
+    for (;;) {
+      this.#pumpAgain = false;
+      const room = concurrency - this.#inFlight.size;
+      if (!this.#running || room <= 0) return;
+      const batch = await store.claimDueDeliveries(Math.min(room, CLAIM_BATCH), this.#leaseMs, this.#maxInFlightPerCallback);
+      for (const delivery of batch) this.#track(this.#attempt(delivery));
+      if (batch.length < Math.min(room, CLAIM_BATCH) && !this.#pumpAgain) break;
+    }
+    await this.#pruneNow();
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => this.#options.onError?.(error))
+      .finally(() => {
+        this.#inFlight.delete(tracked);
+        this.wake();
+      });
+    this.#inFlight.add(tracked);
+  }
+
+  async #scheduleSafetyNet(): Promise<void> {
+    if (!this.#running) return;
+    const poll = this.#options.pollIntervalMs ?? 1000;
+    let wait = poll;
+    try {
+      const due = await this.#options.store.nextDueTime();
+      if (due !== null) wait = Math.min(poll, Math.max(0, due - this.#options.clock.now()));
+    } catch (error) {
+      this.#options.onError?.(error);
+    }
+    if (!this.#running) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.wake();
+    }, Math.max(wait, 5));
+    this.#timer.unref();
+  }
+
+  async #pruneNow(): Promise<void> {
+    const now = this.#options.clock.now();
+    if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
+    this.#lastPrune = now;
+    await this.#options.store.pruneDeliveries(now - (this.#options.retentionMs ?? 30 * 86400_000));
+  }
+
+  async #attempt(delivery: DueDelivery): Promise<void> {
+    const prepared = await this.#prepare(delivery);
+    if (prepared.kind === 'discard') return this.#options.store.discardDelivery(delivery.id);
+    if (prepared.kind === 'record') return this.#options.store.recordAttempt(prepared.outcome);
+    const result = await this.#options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
+    const outcome = isSuccess(result) ? this.#handleSuccess(delivery, result) : this.#handleFailure(delivery, result);
+    await this.#options.store.recordAttempt(outcome);
+  }
+
+  /** Decides whether to send at all, and builds the signed request when it does. */
+  async #prepare(delivery: DueDelivery): Promise<Prepared> {
+    const { callback } = delivery;
+    if (callback.disabled) {
+      return { kind: 'record', outcome: this.#unsent(delivery, 'exhausted', 'not sent: the callback is disabled') };
+    }
+    const message = JSON.parse(delivery.payload) as CallbackMessage;
+    // The expression is judged once, before the first attempt; a retry resends what matched.
+    if (message.type !== 'test' && callback.expression.trim() !== '' && delivery.attempts === 0) {
+      const verdict = await this.#options.sandbox.evaluate(callback.expression, {
+        fields: message.fields,
+        previous: message.previous,
+        action: message.action,
+        type: message.type,
+        interests: message.interests,
+      });
+      if (verdict.error !== undefined) {
+        return { kind: 'record', outcome: this.#unsent(delivery, 'skipped', `not sent: the expression failed: ${verdict.error}`) };
+      }
+      if (!verdict.matched) return { kind: 'discard' };
+    }
+    const { body, contentType } = renderBody(delivery.payload, callback.method);
+    const timestamp = Math.floor(this.#options.clock.now() / 1000);
+    return {
+      kind: 'send',
+      body,
+      headers: {
+        'content-type': contentType,
+        'user-agent': this.#options.userAgent,
+        'webhook-id': delivery.webhookId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(callback.secrets, delivery.webhookId, timestamp, body),
+      },
+    };
+  }
+
+  #unsent(delivery: DueDelivery, status: 'exhausted' | 'skipped', error: string): AttemptOutcome {
+    return {
+      deliveryId: delivery.id,
+      callbackId: delivery.callback.id,
+      sent: false,
+      attempt: { time: formatTimestamp(this.#options.clock.now()), statusCode: null, durationMs: 0, error, response: null },
+      status,
+      nextAttemptAt: null,
+      disableCallback: null,
+      failingSince: delivery.callback.failingSince,
+    };
+  }
+
+  #handleSuccess(delivery: DueDelivery, result: SendResult): AttemptOutcome {
+    return {
+      deliveryId: delivery.id,
+      callbackId: delivery.callback.id,
+      sent: true,
+      attempt: this.#attemptRecord(result),
+      status: 'succeeded',
+      nextAttemptAt: null,
+      disableCallback: null,
+      failingSince: null,
+    };
+  }
+
+  #handleFailure(delivery: DueDelivery, result: SendResult): AttemptOutcome {
+    const now = this.#options.clock.now();
+    const failingSince = delivery.callback.failingSince ?? now;
+    let disableCallback: string | null = null;
+    if (result.statusCode === 410) {
+      disableCallback = `disabled after the receiver answered 410 Gone at ${formatTimestamp(now)}`;
+    } else if (now - failingSince >= FAILING_DAYS_BEFORE_DISABLE * 86400_000) {
+      disableCallback = `disabled after every attempt failed for ${FAILING_DAYS_BEFORE_DISABLE} days (since ${formatTimestamp(failingSince)})`;
+    }
+    const next =
+      disableCallback === null
+        ? nextAttemptAt({
+            schedule: this.#options.retryScheduleSeconds,
+            attemptsMade: delivery.attempts - delivery.retryBase + 1,
+            nowMs: now,
+            random: this.#options.random,
+            retryAfterSeconds: result.statusCode === 429 || result.statusCode === 503 ? parseRetryAfter(result.retryAfter, now) : null,
+          })
+        : null;
+    return {
+      deliveryId: delivery.id,
+      callbackId: delivery.callback.id,
+      sent: true,
+      attempt: this.#attemptRecord(result),
+      status: next === null ? 'exhausted' : 'failed',
+      nextAttemptAt: next,
+      disableCallback,
+      failingSince,
+    };
+  }
+
+  #attemptRecord(result: SendResult): AttemptOutcome['attempt'] {
+    const redirect = result.statusCode !== null && result.statusCode >= 300 && result.statusCode < 400;
+    return {
+      time: formatTimestamp(this.#options.clock.now()),
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error ?? (redirect ? 'redirects are not followed; point the callback at the final URL' : null),
+      response: result.response,
+    };
+  }
+}
+
+function isSuccess(result: SendResult): boolean {
+  return result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+}
