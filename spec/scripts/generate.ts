@@ -24,7 +24,9 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-const ast = await openapiTS(JSON.parse(bundleText), { exportType: false });
+// defaultNonNullable: false keeps properties with a default optional in request bodies (only `url`
+// is required to create a callback); the server fills the defaults.
+const ast = await openapiTS(JSON.parse(bundleText), { exportType: false, defaultNonNullable: false });
 const typesText = `// Generated from openapi.yaml by scripts/generate.ts — do not edit; run \`pnpm generate\`.\n${astToString(ast)}`;
 
 const outputs: Array<[string, string]> = [

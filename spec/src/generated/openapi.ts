@@ -704,7 +704,7 @@ export interface components {
              * @description Free text.
              * @default
              */
-            description: string;
+            description?: string;
         };
         /** @description The properties to change; those left out keep their value. */
         DatabaseUpdate: {
@@ -835,18 +835,18 @@ export interface components {
              * @description A JavaScript condition such as `company == 'Apple'`. Every field is a variable, and so are `fields`, `previous`, `action`, `type` and `interests`. Empty means always. A syntax error is refused with `expression_invalid`.
              * @default
              */
-            expression: string;
+            expression?: string;
             /** @default all */
-            action: components["schemas"]["CallbackAction"];
+            action?: components["schemas"]["CallbackAction"];
             /** @default json */
-            method: components["schemas"]["CallbackMethod"];
+            method?: components["schemas"]["CallbackMethod"];
             /** @default none */
-            ordering: components["schemas"]["CallbackOrdering"];
+            ordering?: components["schemas"]["CallbackOrdering"];
             /**
              * @description Create the callback switched off.
              * @default false
              */
-            disabled: boolean;
+            disabled?: boolean;
         };
         /**
          * @description A signing secret: `whsec_` followed by the base64 encoding of the key. Sign and verify with the base64-decoded key, not with the string itself.
