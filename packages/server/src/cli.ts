@@ -1,10 +1,12 @@
-// pnpm tidings <command>: accounts, tokens and migrations, on the store the environment names.
-// Safe while the server runs: the embedded store is a WAL SQLite file that several processes share.
+// pnpm tidings <command>: accounts, tokens, migrations, export and import, on the store the environment
+// names. Safe while the server runs: the embedded store is a WAL SQLite file that several processes
+// share, and PostgreSQL is made for it.
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
 import { newToken } from './store/tokens.ts';
+import { exportStore, importStore, openExportTarget, openImportSource } from './store/transfer-file.ts';
 
 const USAGE = `usage: pnpm tidings <command>
 
@@ -14,14 +16,18 @@ const USAGE = `usage: pnpm tidings <command>
                                    create a token for an account (name or ID); prints it
   tokens revoke TOKEN              revoke a token
   migrate                          apply pending migrations
+  export [FILE]                    write the whole store (every account) as JSON lines to FILE or stdout
+  import [FILE]                    read an export from FILE or stdin into this store, which must be empty
 
-The store is TIDINGS_DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.`;
+The store is TIDINGS_DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set. To move an
+embedded store into PostgreSQL: pnpm tidings export > tidings.jsonl, then
+DATABASE_URL=postgres://… pnpm tidings import tidings.jsonl (see README, "Scaling out").`;
 
 async function run(store: Store, args: string[]): Promise<number> {
   const [noun, verb, ...rest] = args;
   const readOnly = rest.includes('--read-only');
   const positional = rest.filter((arg) => !arg.startsWith('--'));
-  const command = `${noun ?? ''} ${verb ?? ''}`.trim();
+  const command = noun === 'export' || noun === 'import' ? noun : `${noun ?? ''} ${verb ?? ''}`.trim();
   switch (command) {
     case 'accounts create': {
       const name = positional[0];
@@ -62,12 +68,31 @@ async function run(store: Store, args: string[]): Promise<number> {
     }
     case 'migrate': {
       const ran = await store.migrate();
-      console.log(ran.length === 0 ? 'migrations: up to date' : `migrations: applied ${ran.join(', ')}`);
+      console.log(`${store.dialect} store: ${ran.length === 0 ? 'migrations up to date' : `applied migration ${ran.join(', ')}`}`);
+      return 0;
+    }
+    case 'export': {
+      const target = openExportTarget(verb);
+      const counts = await exportStore(store, target.stream);
+      await target.close();
+      // stdout may be the export itself, so the summary goes to stderr
+      console.error(`exported ${summary(counts)} from the ${store.dialect} store${verb ? ` to ${target.path}` : ''}`);
+      return 0;
+    }
+    case 'import': {
+      const counts = await importStore(store, openImportSource(verb));
+      console.log(`imported ${summary(counts)} into the ${store.dialect} store`);
       return 0;
     }
     default:
       return usage(command === '' ? '' : `unknown command "${command}"`);
   }
+}
+
+function summary(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([table, count]) => `${count} ${table}`)
+    .join(', ');
 }
 
 function usage(problem: string): number {
@@ -85,12 +110,16 @@ const args = process.argv.slice(2);
 if (args.length === 0 || args[0] === '--help' || args[0] === 'help') {
   console.log(USAGE);
 } else {
+  let store: Store | null = null;
   try {
-    const store = await openStore(loadConfig(), systemClock);
+    // migrate applies (and reports) the pending migrations itself; every other command migrates on open
+    store = await openStore(loadConfig(), systemClock, { migrate: args[0] !== 'migrate' });
     process.exitCode = await run(store, args);
-    await store.close();
   } catch (caught) {
     console.error(`tidings: ${caught instanceof ConfigError ? caught.message : (caught as Error).message}`);
     process.exitCode = 1;
+  } finally {
+    // a PostgreSQL pool left open would keep the process alive
+    await store?.close();
   }
 }

@@ -6,6 +6,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  postgresPoolSize: number;
   role: 'all' | 'api' | 'worker';
   bootstrapToken: string | null;
   allowedNetworks: string;
@@ -71,6 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     dataDir: env.TIDINGS_DATA_DIR?.trim() || './data',
     databaseUrl,
+    postgresPoolSize: integer(env, 'TIDINGS_PG_POOL_SIZE', 10, 1, 1000),
     role: oneOf(env, 'TIDINGS_ROLE', 'all', ['all', 'api', 'worker'] as const),
     bootstrapToken,
     allowedNetworks: env.TIDINGS_ALLOWED_NETWORKS?.trim() ?? '',

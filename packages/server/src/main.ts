@@ -33,9 +33,12 @@ async function main(): Promise<void> {
     fail(error instanceof ConfigError ? error.message : `cannot open the store: ${(error as Error).message}`),
   );
   if (config.bootstrapToken !== null && !(await store.hasAccounts())) {
+    // several processes may start at once on one PostgreSQL store: one of them creates the account
     const account = await store.createAccount('default');
-    if (account) await store.addToken(account.id, config.bootstrapToken, false);
-    console.log('tidings: created account "default" with the token from TIDINGS_BOOTSTRAP_TOKEN');
+    if (account) {
+      await store.addToken(account.id, config.bootstrapToken, false);
+      console.log('tidings: created account "default" with the token from TIDINGS_BOOTSTRAP_TOKEN');
+    }
   }
 
   const sandbox = createExpressionSandbox({

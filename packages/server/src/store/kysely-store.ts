@@ -1,7 +1,7 @@
 // The Store on Kysely: one implementation for the embedded SQLite store and for PostgreSQL.
 // Every change to a profile or subprofile queues its messages in the same transaction (outbox).
 import { createHash } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
 import type {
   Callback,
   CallbackSecret,
@@ -31,6 +31,7 @@ import type {
   Schema,
   SubprofilesTable,
 } from './schema.ts';
+import { exportTables, importTables, type TableName, type TableRows } from './transfer.ts';
 import type {
   AccountSummary,
   AttemptOutcome,
@@ -118,29 +119,44 @@ const OPEN_STATUSES = ['pending', 'failed'] as const;
 export interface KyselyStoreOptions {
   db: Kysely<Schema>;
   dialect: Store['dialect'];
+  /** the version of the dialect's latest migration */
+  schemaVersion: number;
   clock: Clock;
   migrate: () => Promise<number[]>;
   close: () => Promise<void>;
   /** the retry schedule's first entry: how long after a change its first attempt is due */
   firstAttemptDelayMs?: number;
+  /**
+   * Signals between processes that share the store (PostgreSQL's LISTEN/NOTIFY): `announce` runs
+   * inside every transaction that queued deliveries, `listen` starts hearing other processes' signals
+   * when this process first asks to be told (it runs a worker).
+   */
+  crossProcess?: {
+    announce(trx: Transaction<Schema>): Promise<void>;
+    listen(signal: () => void): void;
+  };
 }
 
 export class KyselyStore implements Store {
   readonly dialect: Store['dialect'];
+  readonly schemaVersion: number;
   readonly #db: Kysely<Schema>;
   readonly #clock: Clock;
   readonly #migrate: () => Promise<number[]>;
   readonly #close: () => Promise<void>;
   readonly #queuedListeners: Array<() => void> = [];
   readonly #firstAttemptDelayMs: number;
+  readonly #crossProcess: KyselyStoreOptions['crossProcess'];
 
   constructor(options: KyselyStoreOptions) {
     this.#firstAttemptDelayMs = options.firstAttemptDelayMs ?? 0;
     this.dialect = options.dialect;
+    this.schemaVersion = options.schemaVersion;
     this.#db = options.db;
     this.#clock = options.clock;
     this.#migrate = options.migrate;
     this.#close = options.close;
+    this.#crossProcess = options.crossProcess;
   }
 
   migrate(): Promise<number[]> {
@@ -153,6 +169,7 @@ export class KyselyStore implements Store {
 
   onDeliveriesQueued(listener: () => void): void {
     this.#queuedListeners.push(listener);
+    if (this.#queuedListeners.length === 1) this.#crossProcess?.listen(() => this.#announceQueued());
   }
 
   #announceQueued(): void {
@@ -178,14 +195,14 @@ export class KyselyStore implements Store {
   // accounts and tokens
 
   async createAccount(name: string): Promise<{ id: number; name: string } | null> {
-    const existing = await this.#db.selectFrom('accounts').select('id').where('name', '=', name).executeTakeFirst();
-    if (existing) return null;
+    // ON CONFLICT rather than a look first: processes started together may both create `default`
     const row = await this.#db
       .insertInto('accounts')
       .values({ name, created: this.#now().stamp })
+      .onConflict((conflict) => conflict.column('name').doNothing())
       .returning(['id', 'name'])
-      .executeTakeFirstOrThrow();
-    return { id: row.id, name: row.name };
+      .executeTakeFirst();
+    return row ? { id: row.id, name: row.name } : null;
   }
 
   async listAccounts(): Promise<AccountSummary[]> {
@@ -424,11 +441,40 @@ export class KyselyStore implements Store {
     return true;
   }
 
+  /** A write that may queue deliveries: other processes hear of them on commit, this one right after. */
   async #write<T>(work: (trx: Transaction<Schema>, queued: { any: boolean }) => Promise<T>): Promise<T> {
-    const queued = { any: false };
-    const result = await this.#db.transaction().execute((trx) => work(trx, queued));
-    if (queued.any) this.#announceQueued();
-    return result;
+    for (let attempt = 1; ; attempt++) {
+      const queued = { any: false };
+      try {
+        const result = await this.#db.transaction().execute(async (trx) => {
+          const value = await work(trx, queued);
+          if (queued.any) await this.#crossProcess?.announce(trx);
+          return value;
+        });
+        if (queued.any) this.#announceQueued();
+        return result;
+      } catch (error) {
+        // PostgreSQL may roll this transaction back as the victim of a deadlock with another process's
+        // write (one that locks the same rows in another order); rolled back whole, it can run again
+        if (attempt < 3 && isTransientConflict(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * PostgreSQL: takes the row lock of the profile a write is about before reading anything. Writes
+   * to one profile and its subprofiles then commit one after another, in the order of their delivery
+   * IDs (what per-profile ordering relies on), and none merges fields into a stale copy. The embedded
+   * store has one writer at a time already.
+   */
+  async #lockProfile(trx: Transaction<Schema>, target: { profileId: number } | { subprofileId: number }): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    const profileId =
+      'profileId' in target
+        ? target.profileId
+        : trx.selectFrom('subprofiles').select('subprofiles.profile_id').where('subprofiles.id', '=', target.subprofileId);
+    await trx.selectFrom('profiles').select('id').where('id', '=', profileId).forUpdate().execute();
   }
 
   // profiles
@@ -519,6 +565,7 @@ export class KyselyStore implements Store {
     input: { fields?: Fields; interests?: string[] },
   ): Promise<Profile | null> {
     return this.#write(async (trx, queued) => {
+      await this.#lockProfile(trx, { profileId: id });
       const before = await this.#profileRow(trx, accountId, id);
       if (!before) return null;
       const oldFields = JSON.parse(before.fields) as Fields;
@@ -550,6 +597,7 @@ export class KyselyStore implements Store {
 
   deleteProfile(accountId: number, id: number): Promise<boolean> {
     return this.#write(async (trx, queued) => {
+      await this.#lockProfile(trx, { profileId: id });
       const row = await this.#profileRow(trx, accountId, id);
       if (!row) return false;
       const { ms, stamp } = this.#now();
@@ -654,6 +702,7 @@ export class KyselyStore implements Store {
     input: { fields?: Fields },
   ): Promise<Subprofile | 'profile_not_found' | 'collection_not_found'> {
     return this.#write(async (trx, queued) => {
+      await this.#lockProfile(trx, { profileId });
       const profile = await this.#profileRow(trx, accountId, profileId);
       if (!profile) return 'profile_not_found';
       const collection = await this.#collectionRow(trx, accountId, collectionId);
@@ -709,6 +758,7 @@ export class KyselyStore implements Store {
 
   updateSubprofile(accountId: number, id: number, input: { fields: Fields }): Promise<Subprofile | null> {
     return this.#write(async (trx, queued) => {
+      await this.#lockProfile(trx, { subprofileId: id });
       const before = await this.#subprofileWithParents(trx, accountId, id);
       if (!before) return null;
       const oldFields = JSON.parse(before.fields) as Fields;
@@ -738,6 +788,7 @@ export class KyselyStore implements Store {
 
   deleteSubprofile(accountId: number, id: number): Promise<boolean> {
     return this.#write(async (trx, queued) => {
+      await this.#lockProfile(trx, { subprofileId: id });
       const row = await this.#subprofileWithParents(trx, accountId, id);
       if (!row) return false;
       const { ms, stamp } = this.#now();
@@ -794,6 +845,10 @@ export class KyselyStore implements Store {
     input: NewCallback,
     maxPerDatabase: number,
   ): Promise<CreateCallbackResult> {
+    if (this.dialect === 'postgres') {
+      // two creates at once in one database must not both pass the limit
+      await trx.selectFrom('databases').select('id').where('id', '=', databaseId).forNoKeyUpdate().execute();
+    }
     const existing = await trx
       .selectFrom('callbacks')
       .select(({ fn }) => fn.countAll<number>().as('n'))
@@ -984,27 +1039,37 @@ export class KyselyStore implements Store {
 
   async retryDelivery(accountId: number, id: number): Promise<Delivery | null> {
     const { ms, stamp } = this.#now();
-    const row = await this.#db
-      .updateTable('deliveries')
-      .set((eb) => ({
-        status: 'pending',
-        retry_base: eb.ref('attempts'),
-        next_attempt_at: ms,
-        lease_until: null,
-        modified: stamp,
-      }))
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .returningAll()
-      .executeTakeFirst();
-    if (row) this.#announceQueued();
+    const row = await this.#write(async (trx, queued) => {
+      const updated = await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          status: 'pending',
+          retry_base: eb.ref('attempts'),
+          next_attempt_at: ms,
+          lease_until: null,
+          modified: stamp,
+        }))
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        // a delivery being attempted right now (its lease holds) is left alone: re-queueing it
+        // would send it twice; the answer shows it as it is
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', ms)]))
+        .returningAll()
+        .executeTakeFirst();
+      queued.any = updated !== undefined;
+      return (
+        updated ??
+        (await trx.selectFrom('deliveries').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst())
+      );
+    });
     return row ? toDelivery(row) : null;
   }
 
   async queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null> {
-    const delivery = await this.#db.transaction().execute(async (trx) => {
+    const delivery = await this.#write(async (trx, queued) => {
       const callback = await this.#callbackRow(trx, accountId, callbackId);
       if (!callback) return null;
+      queued.any = true;
       const { ms, stamp } = this.#now();
       const message = buildTestMessage({
         eventKey: newEventKey(),
@@ -1038,29 +1103,29 @@ export class KyselyStore implements Store {
         .returningAll()
         .executeTakeFirstOrThrow();
     });
-    if (!delivery) return null;
-    this.#announceQueued();
-    return toDelivery(delivery);
+    return delivery ? toDelivery(delivery) : null;
   }
 
   // the worker's side
 
-  claimDueDeliveries(limit: number, leaseMs: number, maxInFlightPerCallback: number): Promise<DueDelivery[]> {
+  claimDueDeliveries(
+    limit: number,
+    leaseMs: number,
+    maxPerCallback: number,
+    skipCallbacks: readonly number[] = [],
+  ): Promise<DueDelivery[]> {
     return this.#db.transaction().execute(async (trx) => {
       const now = this.#clock.now();
-      // Due, not leased, not waiting behind an earlier open delivery of the same profile (ordering
-      // "profile"), and ranked per callback so one callback never holds more than
-      // maxInFlightPerCallback leases: a slow receiver cannot take every slot of the worker.
-      const due = trx
+      // The earliest due deliveries that are not leased, not of a callback the worker already keeps
+      // busy (skipCallbacks: a slow receiver cannot take every slot), and not waiting behind an
+      // earlier open delivery of the same profile (ordering "profile"). The scan is bounded, so a
+      // claim costs the same with a backlog of a million as with ten.
+      const scan = trx
         .selectFrom('deliveries as d')
-        .select(({ fn }) => [
-          'd.id',
-          'd.callback_id',
-          'd.next_attempt_at',
-          fn.agg<number>('row_number').over((over) => over.partitionBy('d.callback_id').orderBy('d.next_attempt_at').orderBy('d.id')).as('rank'),
-        ])
+        .select(['d.id', 'd.callback_id', 'd.next_attempt_at'])
         .where('d.next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
+        .$if(skipCallbacks.length > 0, (query) => query.where('d.callback_id', 'not in', [...skipCallbacks]))
         .where((eb) =>
           eb.or([
             eb('d.ordering_key', 'is', null),
@@ -1076,29 +1141,28 @@ export class KyselyStore implements Store {
               ),
             ),
           ]),
-        );
-      const candidates = trx
-        .selectFrom(due.as('c'))
-        .select('c.id')
-        .where((eb) =>
-          eb(
-            eb(
-              'c.rank',
-              '+',
-              eb
-                .selectFrom('deliveries as leased')
-                .select(({ fn }) => fn.countAll<number>().as('n'))
-                .whereRef('leased.callback_id', '=', 'c.callback_id')
-                .where('leased.lease_until', '>=', now),
-            ),
-            '<=',
-            maxInFlightPerCallback,
-          ),
         )
+        .orderBy('d.next_attempt_at')
+        .orderBy('d.id')
+        .limit(Math.max(limit * 4, 200));
+      // at most maxPerCallback of one callback per claim, so one busy callback cannot fill a batch
+      const ranked = trx
+        .selectFrom(scan.as('s'))
+        .select(({ fn }) => [
+          's.id',
+          's.next_attempt_at',
+          fn.agg<number>('row_number').over((over) => over.partitionBy('s.callback_id').orderBy('s.next_attempt_at').orderBy('s.id')).as('rank'),
+        ]);
+      const candidates = trx
+        .selectFrom(ranked.as('c'))
+        .select('c.id')
+        .where('c.rank', '<=', maxPerCallback)
         .orderBy('c.next_attempt_at')
-        .orderBy('c.id')
-        .limit(limit);
-      const ids = (await candidates.execute()).map((row) => row.id);
+        .orderBy('c.id');
+      const ids =
+        this.dialect === 'postgres'
+          ? await lockCandidates(trx, candidates.limit(limit * 2), limit, now)
+          : (await candidates.limit(limit).execute()).map((row) => row.id);
       if (ids.length === 0) return [];
       await trx.updateTable('deliveries').set({ lease_until: now + leaseMs }).where('id', 'in', ids).execute();
       const rows = await trx
@@ -1214,6 +1278,14 @@ export class KyselyStore implements Store {
     await this.#db.deleteFrom('deliveries').where('id', '=', deliveryId).execute();
   }
 
+  exportTables(write: (page: TableRows) => Promise<void>): Promise<Record<TableName, number>> {
+    return exportTables(this.#db, this.dialect, write);
+  }
+
+  importTables(pages: AsyncIterable<TableRows>): Promise<Record<TableName, number>> {
+    return importTables(this.#db, this.dialect, pages);
+  }
+
   async pruneDeliveries(olderThanMs: number): Promise<number> {
     const result = await this.#db
       .deleteFrom('deliveries')
@@ -1227,4 +1299,40 @@ export class KyselyStore implements Store {
       .execute();
     return Number(result.numDeletedRows);
   }
+}
+
+/**
+ * PostgreSQL, where several workers claim at once: the candidates were chosen on a snapshot, so their
+ * rows are locked with SKIP LOCKED (rows another worker is claiming this instant are passed over, not
+ * waited for) and checked again once locked: a row another worker leased or finished meanwhile no
+ * longer passes. The locks last until the caller's transaction commits the leases. (FOR UPDATE is not
+ * allowed at the level of the window function, hence the candidates as a subquery.) Two candidates per
+ * wanted row leave room for what other workers lock first.
+ */
+async function lockCandidates(
+  trx: Transaction<Schema>,
+  candidates: SelectQueryBuilder<Schema, never, { id: number }>,
+  limit: number,
+  now: number,
+): Promise<number[]> {
+  const rows = await trx
+    .selectFrom('deliveries')
+    .select('id')
+    .where('id', 'in', candidates)
+    .where('status', 'in', OPEN_STATUSES)
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole. */
+function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }

@@ -1,13 +1,17 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { ConfigError } from '../config.ts';
+import { openPostgresStore } from './postgres/index.ts';
 import { openSqliteStore } from './sqlite/index.ts';
 import type { Store } from './store.ts';
 
-/** Opens the store the configuration names: PostgreSQL when DATABASE_URL is set, else the embedded one. */
-export async function openStore(config: Config, clock: Clock): Promise<Store> {
+/**
+ * Opens the store the configuration names: PostgreSQL when DATABASE_URL is set, else the embedded one.
+ * Pending migrations are applied unless `migrate` is false (`pnpm tidings migrate` applies them itself).
+ */
+export async function openStore(config: Config, clock: Clock, options: { migrate?: boolean } = {}): Promise<Store> {
+  const firstAttemptDelayMs = (config.retryScheduleSeconds[0] ?? 0) * 1000;
   if (config.databaseUrl !== null) {
-    throw new ConfigError('DATABASE_URL is set, but this build has no PostgreSQL store yet; unset it to use the embedded store');
+    return openPostgresStore(config.databaseUrl, clock, { poolSize: config.postgresPoolSize, firstAttemptDelayMs, ...options });
   }
-  return openSqliteStore(config.dataDir, clock, { firstAttemptDelayMs: (config.retryScheduleSeconds[0] ?? 0) * 1000 });
+  return openSqliteStore(config.dataDir, clock, { firstAttemptDelayMs, ...options });
 }

@@ -22,6 +22,7 @@ import type {
   SubprofileCreate,
   SubprofileUpdate,
 } from '@tidings/spec';
+import type { TableName, TableRows } from './transfer.ts';
 
 export interface Page {
   start: number;
@@ -177,11 +178,20 @@ export interface Store {
   queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null>;
 
   // the worker's side
-  claimDueDeliveries(limit: number, leaseMs: number, maxInFlightPerCallback: number): Promise<DueDelivery[]>;
+  /** Leases up to `limit` due deliveries, at most maxPerCallback of one callback, none of skipCallbacks. */
+  claimDueDeliveries(limit: number, leaseMs: number, maxPerCallback: number, skipCallbacks?: readonly number[]): Promise<DueDelivery[]>;
   nextDueTime(): Promise<number | null>;
   /** Voids every lease: only for a store that one worker process owns (the embedded one), at start. */
   releaseAllLeases(): Promise<number>;
   recordAttempt(outcome: AttemptOutcome): Promise<void>;
   discardDelivery(deliveryId: number): Promise<void>;
   pruneDeliveries(olderThanMs: number): Promise<number>;
+
+  // moving a whole store between dialects (pnpm tidings export / import)
+  /** the latest migration this store has: an export imports only into a store of the same version */
+  readonly schemaVersion: number;
+  /** every row of every table, parents first, read in one consistent snapshot */
+  exportTables(write: (page: TableRows) => Promise<void>): Promise<Record<TableName, number>>;
+  /** fills an empty store with exported rows, IDs kept, all or nothing */
+  importTables(pages: AsyncIterable<TableRows>): Promise<Record<TableName, number>>;
 }

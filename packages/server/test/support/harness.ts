@@ -1,8 +1,10 @@
-// An app on a fresh embedded store in a temp dir, and a request function that validates every
-// response against the contract.
+// An app on a fresh store — embedded SQLite in a temp dir, or a database of its own in the PostgreSQL
+// test cluster when the vitest project says so — and a request function that validates every response
+// against the contract.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createSender } from '../../src/delivery/sender.ts';
 import { DeliveryWorker, type WorkerOptions } from '../../src/delivery/worker.ts';
@@ -13,9 +15,11 @@ import { createExpressionSandbox, type ExpressionSandbox } from '../../src/expre
 import { Contract } from '../../src/http/contract.ts';
 import { parseAllowedNetworks } from '../../src/net/networks.ts';
 import { newToken } from '../../src/store/tokens.ts';
+import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Store } from '../../src/store/store.ts';
 import { ResponseChecker, type CheckedResponse } from './contract-check.ts';
+import { createTestDatabase } from './postgres.ts';
 
 const contract = new Contract();
 export const checker = new ResponseChecker(contract);
@@ -64,7 +68,11 @@ export async function createHarness(env: Record<string, string> = {}, options: {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidings-test-'));
   const config = loadConfig({ TIDINGS_DATA_DIR: dataDir, TIDINGS_RATE_LIMIT: '0', ...env });
   const clock = new ManualClock(options.clockStart);
-  const store = await openSqliteStore(dataDir, clock, { firstAttemptDelayMs: (config.retryScheduleSeconds[0] ?? 0) * 1000 });
+  const firstAttemptDelayMs = (config.retryScheduleSeconds[0] ?? 0) * 1000;
+  const database = inject('tidingsStore') === 'postgres' ? await createTestDatabase() : null;
+  const store = database
+    ? await openPostgresStore(database.url, clock, { firstAttemptDelayMs })
+    : await openSqliteStore(dataDir, clock, { firstAttemptDelayMs });
   const app = createApp({
     store,
     config,
@@ -145,6 +153,7 @@ export async function createHarness(env: Record<string, string> = {}, options: {
       await Promise.all(workers.map((worker) => worker.stop()));
       await Promise.all(senders.map((sender) => sender.close()));
       await store.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

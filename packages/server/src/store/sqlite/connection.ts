@@ -13,6 +13,10 @@ export function openSqlite(dataDir: string): DatabaseSync {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
+  // keep hot pages in memory and read through mmap: fewer read syscalls on every query
+  db.exec('PRAGMA cache_size = -65536');
+  db.exec('PRAGMA mmap_size = 268435456');
+  db.exec('PRAGMA temp_store = MEMORY');
   return db;
 }
 
@@ -22,28 +26,27 @@ export function openSqlite(dataDir: string): DatabaseSync {
  * Prepared statements are cached: preparing costs more than running a point query.
  */
 export function kyselySqliteAdapter(db: DatabaseSync): SqliteDatabase & { statement(sql: string): StatementSync } {
-  const cache = new Map<string, StatementSync>();
-  const statement = (sql: string): StatementSync => {
-    let prepared = cache.get(sql);
-    if (prepared === undefined) {
-      prepared = db.prepare(sql);
+  const cache = new Map<string, SqliteStatement & { prepared: StatementSync }>();
+  const adapted = (sql: string) => {
+    let entry = cache.get(sql);
+    if (entry === undefined) {
+      const prepared = db.prepare(sql);
+      entry = {
+        prepared,
+        // columns() allocates a descriptor per column: ask once per statement, not per run
+        reader: prepared.columns().length > 0,
+        all: (parameters) => prepared.all(...(parameters as never[])),
+        run: (parameters) => prepared.run(...(parameters as never[])),
+        iterate: (parameters) => prepared.iterate(...(parameters as never[])),
+      };
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(sql, prepared);
+      cache.set(sql, entry);
     }
-    return prepared;
+    return entry;
   };
   return {
-    statement,
+    statement: (sql) => adapted(sql).prepared,
     close: () => db.close(),
-    prepare(sql: string): SqliteStatement {
-      const prepared = statement(sql);
-      const args = (parameters: ReadonlyArray<unknown>) => parameters as never[];
-      return {
-        reader: prepared.columns().length > 0,
-        all: (parameters) => prepared.all(...args(parameters)),
-        run: (parameters) => prepared.run(...args(parameters)),
-        iterate: (parameters) => prepared.iterate(...args(parameters)),
-      };
-    },
+    prepare: adapted,
   };
 }

@@ -2,18 +2,19 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { KyselyStore } from '../kysely-store.ts';
 import type { Schema } from '../schema.ts';
+import { replaceNulInText } from '../text.ts';
 import { kyselySqliteAdapter, openSqlite } from './connection.ts';
 import { sqliteMigrations } from './migrations.ts';
 
-/** The embedded store: one SQLite file in dataDir, migrated on open. */
+/** The embedded store: one SQLite file in dataDir, migrated on open unless `migrate` is false. */
 export async function openSqliteStore(
   dataDir: string,
   clock: Clock,
-  options: { firstAttemptDelayMs?: number } = {},
+  options: { firstAttemptDelayMs?: number; migrate?: boolean } = {},
 ): Promise<KyselyStore> {
   const raw = openSqlite(dataDir);
   const adapter = kyselySqliteAdapter(raw);
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adapter }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adapter }), plugins: [replaceNulInText] });
 
   const migrate = async (): Promise<number[]> => {
     raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)');
@@ -46,13 +47,14 @@ export async function openSqliteStore(
   const store = new KyselyStore({
     db,
     dialect: 'sqlite',
+    schemaVersion: Math.max(...sqliteMigrations.map((migration) => migration.version)),
     clock,
-    ...options,
+    ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
     migrate,
     close: async () => {
       await db.destroy();
     },
   });
-  await store.migrate();
+  if (options.migrate ?? true) await store.migrate();
   return store;
 }

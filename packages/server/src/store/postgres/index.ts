@@ -1,0 +1,107 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Clock } from '../../clock.ts';
+import { KyselyStore } from '../kysely-store.ts';
+import type { Schema } from '../schema.ts';
+import { replaceNulInText } from '../text.ts';
+import { postgresMigrations } from './migrations.ts';
+import { DeliveriesListener, notifyDeliveriesQueued } from './notifications.ts';
+
+/** Any fixed number: every Tidings process takes this advisory lock to migrate, so one migrates at a time. */
+const MIGRATION_LOCK = 7_348_112_906;
+
+const INT8_OID = 20;
+
+/**
+ * int8 (BIGINT ids, epoch-ms times, count(*)) as a JS number instead of pg's default string. Scoped to
+ * the clients Tidings creates, not set globally. Every value Tidings stores is below 2^53.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export interface PostgresStoreOptions {
+  /** connections in the pool of this process (the LISTEN connection of a worker comes on top) */
+  poolSize?: number;
+  firstAttemptDelayMs?: number;
+  /** apply pending migrations on open (default true); `pnpm tidings migrate` opens without */
+  migrate?: boolean;
+  /** what goes wrong in the background: idle connections lost, the LISTEN connection dropped */
+  onError?: (message: string) => void;
+}
+
+/** The PostgreSQL store: a pool over DATABASE_URL, migrated on open under an advisory lock. */
+export async function openPostgresStore(url: string, clock: Clock, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
+  const onError = options.onError ?? ((message: string) => console.error(`tidings postgres: ${message}`));
+  const clientConfig: pg.ClientConfig = { connectionString: url, types, application_name: 'tidings', connectionTimeoutMillis: 10_000 };
+  const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10 });
+  // an idle connection that the server closes (restart, failover) is dropped from the pool; without a
+  // listener the error would end the process
+  pool.on('error', (error) => onError(`idle connection lost: ${error.message}`));
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [replaceNulInText] });
+  const listeners: DeliveriesListener[] = [];
+
+  const migrate = async (): Promise<number[]> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      // one process at a time; the others wait here and then find everything applied
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)',
+      );
+      const applied = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version),
+      );
+      const ran: number[] = [];
+      for (const migration of postgresMigrations) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          new Date(clock.now()).toISOString(),
+        ]);
+        ran.push(migration.version);
+      }
+      await client.query('COMMIT');
+      return ran;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const store = new KyselyStore({
+    db,
+    dialect: 'postgres',
+    schemaVersion: Math.max(...postgresMigrations.map((migration) => migration.version)),
+    clock,
+    ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
+    migrate,
+    crossProcess: {
+      announce: notifyDeliveriesQueued,
+      listen: (signal) => {
+        const listener = new DeliveriesListener(clientConfig, signal, onError);
+        listeners.push(listener);
+        listener.start();
+      },
+    },
+    close: async () => {
+      await Promise.all(listeners.map((listener) => listener.close()));
+      await db.destroy();
+      // Kysely ends the pool only if it ever used it; migrations alone go around it
+      if (!pool.ending) await pool.end();
+    },
+  });
+  try {
+    if (options.migrate ?? true) await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
