@@ -1,10 +1,19 @@
 // Standard Webhooks signatures: v1,<base64 HMAC-SHA256 of "id.timestamp.body">, keyed with the
 // base64-decoded part of the whsec_ secret. One signature per valid secret, space-separated, so a
 // receiver that still has the previous secret during a rotation keeps verifying.
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
-export function secretKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+const keys = new Map<string, KeyObject>();
+
+/** The HMAC key of a whsec_ secret, built once per secret (building it was a cost of every message). */
+export function secretKey(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    key = createSecretKey(Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64'));
+    if (keys.size >= 10_000) keys.delete(keys.keys().next().value as string);
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 export function sign(secret: string, webhookId: string, timestampSeconds: number, body: string): string {

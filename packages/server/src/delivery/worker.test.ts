@@ -329,3 +329,24 @@ describe('ordering, test messages, rotation and the SSRF guard', () => {
     }
   });
 });
+
+describe('retrying by hand', () => {
+  it('leaves a delivery that is being attempted alone, so it is not sent twice', async () => {
+    const callback = await createCallback('database/1', {});
+    let release: () => void = () => undefined;
+    receiver.respond(async (_request, _index, response) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      response.end('ok');
+    });
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    const id = (await deliveries(callback.ID)).data[0]?.ID;
+    const retried = await h.request('POST', `/v1/delivery/${id}/retry`);
+    expect(retried).toMatchObject({ status: 202, body: { ID: id, status: 'pending', attempts: 0 } });
+    release();
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'succeeded');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(1);
+  });
+});

@@ -40,17 +40,23 @@ export class DeliveryWorker {
   readonly #maxInFlightPerCallback: number;
   readonly #leaseMs: number;
   readonly #inFlight = new Set<Promise<void>>();
+  /** deliveries this process is attempting right now: a lease that ran out must not send them twice */
+  readonly #attempting = new Set<number>();
+  readonly #busyByCallback = new Map<number, number>();
+  #wakeScheduled = false;
   #pumping = false;
   #pumpAgain = false;
   #running = false;
   #timer: NodeJS.Timeout | null = null;
   #lastPrune = 0;
+  #earliestRetry: number | null = null;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
     // a quarter of the slots per callback: one slow receiver leaves the rest to the others
     this.#maxInFlightPerCallback = Math.max(1, Math.floor(options.concurrency / 4));
-    this.#leaseMs = options.deliveryTimeoutMs + 30_000;
+    // an attempt starts as soon as it is claimed and ends by its timeout; 10 s covers claiming and recording
+    this.#leaseMs = options.deliveryTimeoutMs + 10_000;
   }
 
   start(): void {
@@ -72,8 +78,20 @@ export class DeliveryWorker {
     return this.#inFlight.size;
   }
 
-  /** Claims what is due now; called on commit, on every finished attempt and by the timer. */
+  /**
+   * Claims what is due now; called on commit, on every finished attempt and by the timer. Calls in
+   * the same turn of the event loop share one claim.
+   */
   wake(): void {
+    if (!this.#running || this.#wakeScheduled) return;
+    this.#wakeScheduled = true;
+    setImmediate(() => {
+      this.#wakeScheduled = false;
+      this.#pumpNow();
+    });
+  }
+
+  #pumpNow(): void {
     if (!this.#running) return;
     if (this.#pumping) {
       this.#pumpAgain = true;
@@ -88,7 +106,7 @@ export class DeliveryWorker {
           this.#pumpAgain = false;
           this.wake();
         } else {
-          void this.#scheduleSafetyNet();
+          this.#scheduleSafetyNet();
         }
       });
   }
@@ -99,8 +117,22 @@ export class DeliveryWorker {
       this.#pumpAgain = false;
       const room = concurrency - this.#inFlight.size;
       if (!this.#running || room <= 0) return;
-      const batch = await store.claimDueDeliveries(Math.min(room, CLAIM_BATCH), this.#leaseMs, this.#maxInFlightPerCallback);
-      for (const delivery of batch) this.#track(this.#attempt(delivery));
+      const busy = [...this.#busyByCallback].filter(([, count]) => count >= this.#maxInFlightPerCallback).map(([id]) => id);
+      const batch = await store.claimDueDeliveries(Math.min(room, CLAIM_BATCH), this.#leaseMs, this.#maxInFlightPerCallback, busy);
+      for (const delivery of batch) {
+        if (this.#attempting.has(delivery.id)) continue;
+        this.#attempting.add(delivery.id);
+        const callbackId = delivery.callback.id;
+        this.#busyByCallback.set(callbackId, (this.#busyByCallback.get(callbackId) ?? 0) + 1);
+        this.#track(
+          this.#attempt(delivery).finally(() => {
+            this.#attempting.delete(delivery.id);
+            const left = (this.#busyByCallback.get(callbackId) ?? 1) - 1;
+            if (left === 0) this.#busyByCallback.delete(callbackId);
+            else this.#busyByCallback.set(callbackId, left);
+          }),
+        );
+      }
       if (batch.length < Math.min(room, CLAIM_BATCH) && !this.#pumpAgain) break;
     }
     await this.#pruneNow();
@@ -116,23 +148,29 @@ export class DeliveryWorker {
     this.#inFlight.add(tracked);
   }
 
-  async #scheduleSafetyNet(): Promise<void> {
+  /**
+   * Sleeps until the next retry this worker scheduled, or the poll interval, whichever comes first.
+   * No store query here: this runs after every claim, so it must cost nothing; retries scheduled by
+   * other processes are found by the poll.
+   */
+  #scheduleSafetyNet(): void {
     if (!this.#running) return;
-    const poll = this.#options.pollIntervalMs ?? 1000;
-    let wait = poll;
-    try {
-      const due = await this.#options.store.nextDueTime();
-      if (due !== null) wait = Math.min(poll, Math.max(0, due - this.#options.clock.now()));
-    } catch (error) {
-      this.#options.onError?.(error);
+    const now = this.#options.clock.now();
+    let wait = this.#options.pollIntervalMs ?? 1000;
+    if (this.#earliestRetry !== null) {
+      if (this.#earliestRetry <= now) this.#earliestRetry = null;
+      else wait = Math.min(wait, this.#earliestRetry - now);
     }
-    if (!this.#running) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.wake();
     }, Math.max(wait, 5));
     this.#timer.unref();
+  }
+
+  #noteRetry(at: number | null): void {
+    if (at !== null && (this.#earliestRetry === null || at < this.#earliestRetry)) this.#earliestRetry = at;
   }
 
   async #pruneNow(): Promise<void> {
@@ -149,6 +187,7 @@ export class DeliveryWorker {
     const result = await this.#options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
     const outcome = isSuccess(result) ? this.#handleSuccess(delivery, result) : this.#handleFailure(delivery, result);
     await this.#options.store.recordAttempt(outcome);
+    this.#noteRetry(outcome.nextAttemptAt);
   }
 
   /** Decides whether to send at all, and builds the signed request when it does. */

@@ -37,6 +37,14 @@ describe('authentication', () => {
     expect(write).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
   });
 
+  it('stops accepting a revoked token within two seconds', async () => {
+    const token = await h.newAccount('leaving');
+    expect((await h.request('GET', '/v1/databases', { token })).status).toBe(200);
+    expect(await h.store.revokeToken(token)).toBe(true);
+    h.clock.advance(2_000);
+    expect(await h.request('GET', '/v1/databases', { token })).toMatchObject({ status: 400, body: INVALID });
+  });
+
   it('answers health without a token', async () => {
     const health = await h.request('GET', '/v1/health', { token: null });
     expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });

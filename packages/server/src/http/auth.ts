@@ -1,4 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
+import type { Clock } from '../clock.ts';
+import type { Principal, Store } from '../store/store.ts';
 import { ApiError, invalidToken } from './errors.ts';
 import type { AppEnv } from './env.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -17,18 +19,53 @@ export function requestToken(authorization: string | undefined, url: string): st
   return tokens.length === 1 ? (tokens[0] as string) : null;
 }
 
+const TOKEN_CACHE_TTL_MS = 2_000;
+const TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * Remembers token lookups for two seconds: the lookup is the one store round trip every request
+ * makes. A token revoked with the CLI (another process) stops working within that time.
+ */
+export class TokenCache {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #entries = new Map<string, { principal: Principal | null; until: number }>();
+
+  constructor(store: Store, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  async principal(token: string): Promise<Principal | null> {
+    const now = this.#clock.now();
+    const cached = this.#entries.get(token);
+    if (cached !== undefined && cached.until > now) return cached.principal;
+    const principal = await this.#store.authenticate(token);
+    // unknown tokens are not remembered: guessing must not fill the cache
+    if (principal === null) {
+      this.#entries.delete(token);
+      return null;
+    }
+    if (this.#entries.size >= TOKEN_CACHE_SIZE) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(token, { principal, until: now + TOKEN_CACHE_TTL_MS });
+    return principal;
+  }
+}
+
 /**
  * Authenticates every /v1 request but health, applies the token's rate limit, and refuses writes
  * with a read-only token. An unknown or missing token is a 400 with the seed's exact body.
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   let limiter: RateLimiter | null = null;
+  let tokens: TokenCache | null = null;
   return async (c, next) => {
     const deps = c.var.deps;
     limiter ??= new RateLimiter(deps.config.rateLimitPerSecond, deps.clock);
+    tokens ??= new TokenCache(deps.store, deps.clock);
     const token = requestToken(c.req.header('authorization'), c.req.url);
     if (token === null || token.length > 512) throw invalidToken();
-    const principal = await deps.store.authenticate(token);
+    const principal = await tokens.principal(token);
     if (principal === null) throw invalidToken();
     const waitMs = limiter.take(token);
     if (waitMs > 0) {

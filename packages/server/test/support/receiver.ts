@@ -28,7 +28,7 @@ export function answer(status: number, body = '', headers: Record<string, string
   };
 }
 
-export async function startReceiver(): Promise<Receiver> {
+export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
   const requests: Received[] = [];
   let responder: Responder = answer(200, 'ok');
   const waiters: Array<() => void> = [];
@@ -42,10 +42,10 @@ export async function startReceiver(): Promise<Receiver> {
       void Promise.resolve(responder(received, requests.length - 1, res)).catch(() => res.destroy());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     port,
     requests,
     respond(next) {
