@@ -49,15 +49,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const v1 = new Hono<AppEnv>();
   v1.use('*', authenticate());
-  v1.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${deps.config.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `The request body is larger than ${deps.config.maxBodyBytes} bytes`);
+    },
+  });
+  // GET and HEAD carry no body; asking for one makes the Node adapter build a full fetch Request,
+  // which cost a fifth of a GET's CPU time
+  v1.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   v1.route('/', databaseRoutes);
   v1.route('/', collectionRoutes);
   v1.route('/', profileRoutes);

@@ -1,7 +1,7 @@
 // The Store on Kysely: one implementation for the embedded SQLite store and for PostgreSQL.
 // Every change to a profile or subprofile queues its messages in the same transaction (outbox).
 import { createHash } from 'node:crypto';
-import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type {
   Callback,
   CallbackSecret,
@@ -176,6 +176,22 @@ export class KyselyStore implements Store {
     for (const listener of this.#queuedListeners) listener();
   }
 
+  readonly #templates = new Map<string, string>();
+
+  /**
+   * Runs a read whose SQL was built and compiled once, with placeholder values given in the same
+   * order as `parameters`: the hot reads (one row by ID) skip Kysely's per-call build and compile.
+   */
+  async #precompiled<Row>(key: string, build: () => Compilable<Row>, parameters: readonly unknown[]): Promise<Row | undefined> {
+    let sql = this.#templates.get(key);
+    if (sql === undefined) {
+      sql = build().compile().sql;
+      this.#templates.set(key, sql);
+    }
+    const result = await this.#db.executeQuery<Row>(CompiledQuery.raw(sql, [...parameters]));
+    return result.rows[0];
+  }
+
   #now(): { ms: number; stamp: string } {
     const ms = this.#clock.now();
     return { ms, stamp: formatTimestamp(ms) };
@@ -250,11 +266,11 @@ export class KyselyStore implements Store {
   }
 
   async authenticate(token: string): Promise<Principal | null> {
-    const row = await this.#db
-      .selectFrom('tokens')
-      .select(['account_id', 'read_only'])
-      .where('token_hash', '=', hashToken(token))
-      .executeTakeFirst();
+    const row = await this.#precompiled(
+      'authenticate',
+      () => this.#db.selectFrom('tokens').select(['account_id', 'read_only']).where('token_hash', '=', ''),
+      [hashToken(token)],
+    );
     return row ? { accountId: row.account_id, readOnly: row.read_only === 1 } : null;
   }
 
@@ -555,7 +571,7 @@ export class KyselyStore implements Store {
   }
 
   async getProfile(accountId: number, id: number): Promise<Profile | null> {
-    const row = await this.#profileRow(this.#db, accountId, id);
+    const row = await this.#precompiled('getProfile', () => this.#db.selectFrom('profiles').selectAll().where('id', '=', 0).where('account_id', '=', 0), [id, accountId]);
     return row ? toProfile(row) : null;
   }
 
@@ -915,7 +931,7 @@ export class KyselyStore implements Store {
   }
 
   async getCallback(accountId: number, id: number): Promise<Callback | null> {
-    const row = await this.#callbackRow(this.#db, accountId, id);
+    const row = await this.#precompiled('getCallback', () => this.#db.selectFrom('callbacks').selectAll().where('id', '=', 0).where('account_id', '=', 0), [id, accountId]);
     return row ? toCallback(row) : null;
   }
 
@@ -1270,6 +1286,11 @@ export class KyselyStore implements Store {
           ...(outcome.disableCallback !== null && { disabled: 1, disabled_reason: outcome.disableCallback, modified: stamp }),
         })
         .where('id', '=', outcome.callbackId)
+        // most attempts change nothing here (still healthy, or still failing since the same time):
+        // then no row is written
+        .$if(outcome.disableCallback === null, (query) =>
+          query.where((eb) => (outcome.failingSince === null ? eb('failing_since', 'is not', null) : eb('failing_since', 'is', null))),
+        )
         .execute();
     });
   }
