@@ -1,0 +1,345 @@
+// delivery-throughput and delivery-latency: profile updates through the API, delivered by Tidings to
+// a sink, against a raw undici POST loop (on the server core, where Tidings runs) sending the same
+// message bodies to the same sink.
+import { CaseFailure, type BenchContext } from '../lib/context.ts';
+import type { BenchProcess } from '../lib/processes.ts';
+import { costRatio, rateRatio, row, type CaseRow } from '../lib/report.ts';
+import { median, percentile } from '../lib/stats.ts';
+import { startTidings, type Tidings } from '../lib/tidings.ts';
+import type { ClosedLoopResult, OpenLoopResult, Target } from '../processes/requester.ts';
+
+interface ArrivalReport {
+  received: number;
+  distinctWebhookIds: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface DeliveryRig {
+  tidings: Tidings;
+  sink: BenchProcess;
+  callbackId: string;
+  /** PUT /v1/profile/{id} with `fields.n`, spread over the rig's profiles */
+  updates: Target;
+  /** messages Tidings has delivered so far, which its delivery log must agree with */
+  delivered: number;
+  /** CPU seconds of everything on the service side (Tidings, and PostgreSQL when it is used) */
+  serviceCpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+export interface RigOptions {
+  name: string;
+  databaseUrl?: string;
+  /** CPU seconds of processes that work for Tidings besides its own (PostgreSQL) */
+  extraCpuSeconds?: () => number;
+}
+
+export async function createDeliveryRig(context: BenchContext, options: RigOptions): Promise<DeliveryRig> {
+  const { settings } = context;
+  const tidings = await startTidings({ name: options.name, ...(options.databaseUrl && { databaseUrl: options.databaseUrl }) });
+  try {
+    const sink = await context.sink();
+    const { api } = tidings;
+    const databaseId = await api.createDatabase('bench deliveries');
+    // action "update": only the measured updates produce messages, not the profiles' creation
+    const callbackId = await api.createCallback(databaseId, {
+      url: `http://127.0.0.1:${sink.info as number}/hook`,
+      action: 'update',
+    });
+    const paths: string[] = [];
+    for (let index = 0; index < settings.deliveryProfiles; index++) {
+      const id = await api.createProfile(databaseId, {
+        n: 'new',
+        firstname: 'Johanna',
+        lastname: `van der Berg ${index}`,
+        email: `johanna.${index}@example.com`,
+        company: 'Apple',
+        city: 'Amsterdam',
+      });
+      paths.push(`/v1/profile/${id}`);
+    }
+    const extra = options.extraCpuSeconds ?? (() => 0);
+    return {
+      tidings,
+      sink,
+      callbackId,
+      updates: {
+        origin: tidings.origin,
+        method: 'PUT',
+        paths,
+        headers: { ...api.authorization, 'content-type': 'application/json' },
+        bodyTemplate: '{"fields":{"n":"__N__"}}',
+        connections: settings.deliveryConcurrency,
+      },
+      delivered: 0,
+      serviceCpuSeconds: () => tidings.process.cpuSeconds() + extra(),
+      stop: () => tidings.stop(),
+    };
+  } catch (error) {
+    await tidings.stop();
+    throw error;
+  }
+}
+
+function waitTimeoutMs(count: number): number {
+  return 60_000 + count * 10;
+}
+
+function checkArrivals(what: string, arrived: ArrivalReport, count: number): void {
+  if (arrived.received < count) throw new CaseFailure(`${what}: lost ${count - arrived.received} of ${count} messages`);
+  if (arrived.distinctWebhookIds !== count) {
+    throw new CaseFailure(`${what}: ${count} messages arrived with ${arrived.distinctWebhookIds} distinct webhook-ids`);
+  }
+}
+
+/** Every delivered message must be recorded as succeeded: outbox and attempt log committed. */
+async function awaitDurable(rig: DeliveryRig): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let succeeded = -1;
+  while (Date.now() < deadline) {
+    succeeded = await rig.tidings.api.deliveryCount(rig.callbackId, 'succeeded');
+    if (succeeded >= rig.delivered) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (succeeded !== rig.delivered) {
+    throw new CaseFailure(`the delivery log has ${succeeded} succeeded deliveries, ${rig.delivered} messages were received`);
+  }
+  const failed = await rig.tidings.api.deliveryCount(rig.callbackId, 'failed');
+  if (failed > 0) throw new CaseFailure(`${failed} deliveries failed`);
+}
+
+export interface ClosedLoopDelivery {
+  messagesPerSecond: number;
+  cpuMicrosPerMessage: number;
+}
+
+/** `count` messages with `concurrency` in flight, from the first send until the sink has them all. */
+async function closedLoop(
+  context: BenchContext,
+  label: string,
+  sink: BenchProcess,
+  sender: BenchProcess,
+  target: Target,
+  count: number,
+  cpuSeconds: () => number,
+): Promise<ClosedLoopDelivery> {
+  const first = context.takeNumbers(count);
+  await sink.call('reset');
+  const cpuBefore = cpuSeconds();
+  const arriving = sink.call<ArrivalReport>('waitFor', { first, count, timeoutMs: waitTimeoutMs(count) });
+  const sent = await sender.call<ClosedLoopResult>('closed', {
+    target,
+    first,
+    count,
+    concurrency: context.settings.deliveryConcurrency,
+  });
+  if (sent.failures > 0) {
+    await sink.call('reset');
+    throw new CaseFailure(`${label}: ${sent.failures} of ${count} requests failed; first: ${sent.firstFailure}`);
+  }
+  const arrived = await arriving;
+  const cpu = cpuSeconds() - cpuBefore;
+  checkArrivals(label, arrived, count);
+  const seconds = (sink.toHarnessTime(arrived.lastAt) - sender.toHarnessTime(sent.startedAt)) / 1000;
+  return { messagesPerSecond: count / seconds, cpuMicrosPerMessage: (cpu / count) * 1e6 };
+}
+
+export async function deliverThroughTidings(context: BenchContext, rig: DeliveryRig, count: number): Promise<ClosedLoopDelivery> {
+  const result = await closedLoop(
+    context,
+    rig.tidings.process.name,
+    rig.sink,
+    await context.requester('load'),
+    rig.updates,
+    count,
+    rig.serviceCpuSeconds,
+  );
+  rig.delivered += count;
+  await awaitDurable(rig);
+  return result;
+}
+
+/** The raw POST loop's request: the body and headers of a message Tidings delivered, numbered anew. */
+async function rawTarget(context: BenchContext, rig: DeliveryRig): Promise<Target> {
+  const sample = await rig.sink.call<{ body: string; headers: Record<string, string> } | null>('sample');
+  if (sample === null) throw new CaseFailure('the sink has not received a message to copy');
+  const message = JSON.parse(sample.body) as { fields: Record<string, string> };
+  message.fields.n = '__N__';
+  const headers: Record<string, string> = { 'webhook-id': 'msg_raw___N__' };
+  for (const name of ['content-type', 'user-agent', 'webhook-timestamp', 'webhook-signature']) {
+    const value = sample.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return {
+    origin: `http://127.0.0.1:${rig.sink.info as number}`,
+    method: 'POST',
+    paths: ['/hook'],
+    headers,
+    bodyTemplate: JSON.stringify(message),
+    connections: context.settings.deliveryConcurrency,
+  };
+}
+
+async function postRaw(context: BenchContext, rig: DeliveryRig, target: Target, count: number): Promise<ClosedLoopDelivery> {
+  const poster = await context.requester('server');
+  return closedLoop(context, 'raw POST loop', rig.sink, poster, target, count, () => poster.cpuSeconds());
+}
+
+/** Messages for one measured run: about deliveryRunSeconds at the rate Tidings showed, within bounds. */
+export function messagesPerRun(context: BenchContext, rate: number): number {
+  const { deliveryRunSeconds, deliveryMessages, quick } = context.settings;
+  // enough messages that the raw loop's CPU time is hundreds of clock ticks, not tens
+  const fewest = quick ? 500 : 3_000;
+  return Math.min(deliveryMessages, Math.max(fewest, Math.round((rate * deliveryRunSeconds) / 100) * 100));
+}
+
+export async function runDeliveryThroughput(context: BenchContext): Promise<CaseRow[]> {
+  const { settings } = context;
+  const rig = await createDeliveryRig(context, { name: 'tidings (delivery-throughput)' });
+  try {
+    context.log('delivery-throughput: warm-up');
+    const warmup = await deliverThroughTidings(context, rig, settings.deliveryWarmupMessages);
+    const target = await rawTarget(context, rig);
+    await postRaw(context, rig, target, settings.deliveryWarmupMessages);
+    const count = messagesPerRun(context, warmup.messagesPerSecond);
+    const rounds: Array<{ raw: ClosedLoopDelivery; tidings: ClosedLoopDelivery }> = [];
+    for (let round = 1; round <= settings.rounds; round++) {
+      const raw = await postRaw(context, rig, target, count);
+      const tidings = await deliverThroughTidings(context, rig, count);
+      rounds.push({ raw, tidings });
+      context.log(
+        `delivery-throughput: round ${round}, ${count} messages: raw ${Math.round(raw.messagesPerSecond)} msg/s (${raw.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg), ` +
+          `tidings ${Math.round(tidings.messagesPerSecond)} msg/s (${tidings.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg)`,
+      );
+    }
+    const rate = {
+      raw: median(rounds.map((entry) => entry.raw.messagesPerSecond)),
+      tidings: median(rounds.map((entry) => entry.tidings.messagesPerSecond)),
+    };
+    const cpu = {
+      raw: median(rounds.map((entry) => entry.raw.cpuMicrosPerMessage)),
+      tidings: median(rounds.map((entry) => entry.tidings.cpuMicrosPerMessage)),
+    };
+    context.deliveryRate = rate.tidings;
+    const ratio = rateRatio(rate.raw, rate.tidings);
+    return [
+      row({
+        name: 'delivery-throughput',
+        baseline: rate.raw,
+        service: rate.tidings,
+        ratio,
+        unit: 'messages/s',
+        target: '≥ 0.50',
+        met: ratio >= 0.5,
+      }),
+      row({
+        name: 'delivery-throughput CPU',
+        baseline: cpu.raw,
+        service: cpu.tidings,
+        ratio: costRatio(cpu.raw, cpu.tidings),
+        unit: 'µs CPU/message',
+      }),
+    ];
+  } finally {
+    await rig.stop();
+  }
+}
+
+interface Latencies {
+  p50: number;
+  p99: number;
+  cpuMicrosPerMessage: number;
+}
+
+/** Open loop at `rate` for the configured time; each latency is sink arrival minus `times[i]`. */
+async function openLoop(
+  context: BenchContext,
+  label: string,
+  rig: DeliveryRig,
+  sender: BenchProcess,
+  target: Target,
+  rate: number,
+  record: 'scheduled' | 'answered',
+  cpuSeconds: () => number,
+): Promise<Latencies> {
+  const seconds = context.settings.latencySeconds;
+  const count = Math.max(1, Math.round(rate * seconds));
+  const first = context.takeNumbers(count);
+  await rig.sink.call('reset');
+  const cpuBefore = cpuSeconds();
+  const sent = await sender.call<OpenLoopResult>('open', { target, first, rate, durationSeconds: seconds, record });
+  if (sent.failures > 0)
+    throw new CaseFailure(`${label}: ${sent.failures} of ${count} requests failed; first: ${sent.firstFailure}`);
+  const arrived = await rig.sink.call<ArrivalReport>('waitFor', { first, count, timeoutMs: waitTimeoutMs(count) });
+  const cpu = cpuSeconds() - cpuBefore;
+  checkArrivals(label, arrived, count);
+  const arrivals = await rig.sink.call<number[]>('arrivalTimes', { first, count });
+  const latencies = arrivals.map((at, index) => rig.sink.toHarnessTime(at) - sender.toHarnessTime(sent.times[index] as number));
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), cpuMicrosPerMessage: (cpu / count) * 1e6 };
+}
+
+export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow[]> {
+  const { settings } = context;
+  const rig = await createDeliveryRig(context, { name: 'tidings (delivery-latency)' });
+  try {
+    context.log('delivery-latency: warm-up');
+    const warmup = await deliverThroughTidings(context, rig, settings.deliveryWarmupMessages);
+    const target = await rawTarget(context, rig);
+    const maximum = context.deliveryRate ?? warmup.messagesPerSecond;
+    const updater = await context.requester('load');
+    const poster = await context.requester('server');
+    const loads = settings.latencyLoads.map((load) => ({ load, rate: Math.max(10, Math.round((maximum * load) / 10) * 10) }));
+    const measured = loads.map(() => ({ raw: [] as Latencies[], tidings: [] as Latencies[] }));
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const [index, { rate }] of loads.entries()) {
+        const raw = await openLoop(context, 'raw POST loop', rig, poster, target, rate, 'scheduled', () => poster.cpuSeconds());
+        const tidings = await openLoop(
+          context,
+          rig.tidings.process.name,
+          rig,
+          updater,
+          rig.updates,
+          rate,
+          'answered',
+          rig.serviceCpuSeconds,
+        );
+        rig.delivered += Math.max(1, Math.round(rate * settings.latencySeconds));
+        await awaitDurable(rig);
+        measured[index]?.raw.push(raw);
+        measured[index]?.tidings.push(tidings);
+        context.log(
+          `delivery-latency: round ${round} at ${rate}/s: p50 raw ${raw.p50.toFixed(2)} ms, tidings ${tidings.p50.toFixed(2)} ms; ` +
+            `p99 raw ${raw.p99.toFixed(2)} ms, tidings ${tidings.p99.toFixed(2)} ms; ` +
+            `CPU/message raw ${raw.cpuMicrosPerMessage.toFixed(0)} µs, tidings ${tidings.cpuMicrosPerMessage.toFixed(0)} µs`,
+        );
+      }
+    }
+    return loads.flatMap(({ load, rate }, index) => {
+      const runs = measured[index] as { raw: Latencies[]; tidings: Latencies[] };
+      const p50 = { raw: median(runs.raw.map((entry) => entry.p50)), tidings: median(runs.tidings.map((entry) => entry.p50)) };
+      const p99 = { raw: median(runs.raw.map((entry) => entry.p99)), tidings: median(runs.tidings.map((entry) => entry.p99)) };
+      const label = `${Math.round(load * 100)}% (${rate}/s)`;
+      const judged = load === 0.5;
+      return [
+        row({
+          name: `delivery-latency p50 at ${label}`,
+          baseline: p50.raw,
+          service: p50.tidings,
+          ratio: costRatio(p50.raw, p50.tidings),
+          unit: 'ms',
+        }),
+        row({
+          name: `delivery-latency p99 at ${label}`,
+          baseline: p99.raw,
+          service: p99.tidings,
+          ratio: costRatio(p99.raw, p99.tidings),
+          unit: 'ms',
+          ...(judged && { target: '≤ raw + 5 ms', met: p99.tidings <= p99.raw + 5 }),
+        }),
+      ];
+    });
+  } finally {
+    await rig.stop();
+  }
+}

@@ -1,0 +1,28 @@
+// The baseline for the API cases: a bare node:http server answering from memory with the bytes
+// Tidings answers (status, headers, body), after reading the whole request body.
+import { createServer } from 'node:http';
+
+interface CannedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const canned = JSON.parse(process.env.BENCH_RESPONSE ?? '') as CannedResponse;
+const body = Buffer.from(canned.body);
+const headers = { ...canned.headers, 'content-length': String(body.length) };
+
+const server = createServer((request, response) => {
+  request.on('data', () => {});
+  request.on('end', () => {
+    response.writeHead(canned.status, headers);
+    response.end(body);
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  console.log(`listening on http://127.0.0.1:${address.port}`);
+});
+process.on('SIGTERM', () => process.exit(0));
