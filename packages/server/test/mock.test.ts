@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseChecker } from './support/contract-check.ts';
+import { contractOperations, fillPath } from './support/operations.ts';
 import { startProcess, waitForStatus, type Started } from './support/processes.ts';
 
 const checker = new ResponseChecker();
@@ -15,30 +16,6 @@ const exampleIds: Record<string, string> = {
   callbackID: '21',
   deliveryID: '9001',
 };
-
-type Operation = { method: string; path: string; operationId: string; body: unknown; success: number };
-
-function operations(): Operation[] {
-  const bundle = checker.contract.bundle as { paths: Record<string, Record<string, Record<string, unknown>>> };
-  const found: Operation[] = [];
-  for (const [template, item] of Object.entries(bundle.paths)) {
-    for (const [method, operation] of Object.entries(item)) {
-      if (typeof operation.operationId !== 'string') continue;
-      const requestBody = operation.requestBody ? checker.contract.resolve(operation.requestBody as never) : null;
-      const media = (requestBody?.content as Record<string, { examples?: Record<string, unknown> }> | undefined)?.['application/json'];
-      const example = media?.examples ? Object.values(media.examples)[0] : undefined;
-      const success = Object.keys(operation.responses as object).map(Number).find((status) => status >= 200 && status < 300);
-      found.push({
-        method: method.toUpperCase(),
-        path: `/v1${template.replace(/\{(\w+)\}/g, (_m, name: string) => exampleIds[name] ?? '1')}`,
-        operationId: operation.operationId,
-        body: example ? (checker.contract.resolve(example as never) as { value: unknown }).value : undefined,
-        success: success ?? 0,
-      });
-    }
-  }
-  return found;
-}
 
 let mock: Started;
 let base: string;
@@ -59,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('the contract mock', () => {
-  const all = operations();
+  const all = contractOperations(checker.contract).map((operation) => ({ ...operation, path: fillPath(operation.template, exampleIds) }));
 
   it('covers all 40 operations', () => {
     expect(all.length).toBe(40);
@@ -70,12 +47,12 @@ describe('the contract mock', () => {
       method: operation.method,
       headers: {
         authorization: 'Bearer tid_any_token_works_on_the_mock',
-        ...(operation.body !== undefined && { 'content-type': 'application/json' }),
+        ...(operation.requestExample !== undefined && { 'content-type': 'application/json' }),
       },
-      ...(operation.body !== undefined && { body: JSON.stringify(operation.body) }),
+      ...(operation.requestExample !== undefined && { body: JSON.stringify(operation.requestExample) }),
     });
     const checked = await checker.check(operation.method, operation.path, response);
-    expect(checked.status).toBe(operation.success);
+    expect(checked.status).toBe(operation.successStatus);
   });
 
   it('answers GET /databases?access_token=x with the list envelope from the examples', async () => {

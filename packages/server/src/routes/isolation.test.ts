@@ -2,25 +2,7 @@
 // and changes nothing; a read-only token can write nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checker, createHarness, type Harness } from '../../test/support/harness.ts';
-
-type Operation = { method: string; template: string; operationId: string; example: unknown };
-
-function operationsWithIds(): Operation[] {
-  const bundle = checker.contract.bundle as { paths: Record<string, Record<string, Record<string, unknown>>> };
-  const operations: Operation[] = [];
-  for (const [template, item] of Object.entries(bundle.paths)) {
-    if (!template.includes('{')) continue;
-    for (const [method, operation] of Object.entries(item)) {
-      if (typeof operation.operationId !== 'string') continue;
-      const body = operation.requestBody ? checker.contract.resolve(operation.requestBody as never) : null;
-      const media = (body?.content as Record<string, { examples?: Record<string, unknown> }> | undefined)?.['application/json'];
-      const firstExample = media?.examples ? Object.values(media.examples)[0] : undefined;
-      const example = firstExample ? (checker.contract.resolve(firstExample as never) as { value: unknown }).value : undefined;
-      operations.push({ method: method.toUpperCase(), template, operationId: operation.operationId, example });
-    }
-  }
-  return operations;
-}
+import { contractOperations, fillPath } from '../../test/support/operations.ts';
 
 let h: Harness;
 let intruder: string;
@@ -50,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('isolation between accounts', () => {
-  const operations = operationsWithIds();
+  const operations = contractOperations(checker.contract).filter((operation) => operation.template.includes('{'));
 
   it('covers every operation that takes an ID', () => {
     expect(operations.length).toBeGreaterThanOrEqual(28);
@@ -60,10 +42,10 @@ describe('isolation between accounts', () => {
     '%s with another account’s IDs answers 404 and changes nothing',
     async (_name, operation) => {
       const before = await snapshot();
-      const path = `/v1${operation.template.replace(/\{(\w+)\}/g, (_match, name: string) => ids[name as keyof typeof ids])}`;
+      const path = fillPath(operation.template, ids);
       const response = await h.request(operation.method, path, {
         token: intruder,
-        ...(operation.example !== undefined && { body: operation.example }),
+        ...(operation.requestExample !== undefined && { body: operation.requestExample }),
       });
       expect(response.status, `${operation.method} ${path}: ${response.text}`).toBe(404);
       expect(await snapshot()).toBe(before);
@@ -77,10 +59,10 @@ describe('isolation between accounts', () => {
       const token = `tid_readonly_${operation.operationId}`;
       await h.store.addToken(account!.id, token, true);
       const before = await snapshot();
-      const path = `/v1${operation.template.replace(/\{(\w+)\}/g, (_match, name: string) => ids[name as keyof typeof ids])}`;
+      const path = fillPath(operation.template, ids);
       const response = await h.request(operation.method, path, {
         token,
-        ...(operation.example !== undefined && { body: operation.example }),
+        ...(operation.requestExample !== undefined && { body: operation.requestExample }),
       });
       expect(response.status).toBe(403);
       expect(await snapshot()).toBe(before);

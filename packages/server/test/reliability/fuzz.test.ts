@@ -3,17 +3,9 @@
 // server keeps answering; and nothing in the store changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checker, createHarness, type Harness } from '../support/harness.ts';
+import { contractOperations, fillPath, type ContractOperation as Operation } from '../support/operations.ts';
 
 type Schema = Record<string, unknown>;
-interface Operation {
-  operationId: string;
-  method: string;
-  template: string;
-  bodySchema: Schema | null;
-  validBody: unknown;
-  queryNames: string[];
-}
-
 interface FuzzRequest {
   label: string;
   path: string;
@@ -23,30 +15,6 @@ interface FuzzRequest {
 }
 
 const resolve = (node: unknown): Schema => checker.contract.resolve(node as never) as Schema;
-
-function operations(): Operation[] {
-  const bundle = checker.contract.bundle as { paths: Record<string, Record<string, Schema>> };
-  const found: Operation[] = [];
-  for (const [template, item] of Object.entries(bundle.paths)) {
-    for (const [method, operation] of Object.entries(item)) {
-      // health takes no input at all, so there is nothing invalid to send it
-      if (typeof operation.operationId !== 'string' || operation.operationId === 'getHealth') continue;
-      const body = operation.requestBody ? resolve(operation.requestBody) : null;
-      const media = (body?.content as Record<string, Schema> | undefined)?.['application/json'];
-      const example = media?.examples ? resolve(Object.values(media.examples as Schema)[0]).value : undefined;
-      const parameters = ((operation.parameters as Schema[] | undefined) ?? []).map(resolve);
-      found.push({
-        operationId: operation.operationId,
-        method: method.toUpperCase(),
-        template,
-        bodySchema: media?.schema ? resolve(media.schema) : null,
-        validBody: example,
-        queryNames: parameters.filter((parameter) => parameter.in === 'query').map((parameter) => String(parameter.name)),
-      });
-    }
-  }
-  return found;
-}
 
 /** A small deterministic random source, so a failure reproduces. */
 function random(seed: number): () => number {
@@ -66,10 +34,10 @@ const BAD_IDS = ['abc', '0', '-1', '01', '1.5', '1e3', '%C2%B9', '%EF%BC%91', '9
 const BAD_JSON = ['{', '{"a":', '[1,', '{"a":1}}', '{a:1}', "{'a':1}", 'NaN', '{"a":1,}', 'undefined', '{"a":"\\x"}', '"just a string"', '42', 'null', 'true'];
 
 function mutateBody(operation: Operation, rand: () => number): unknown[] {
-  const schema = operation.bodySchema as Schema;
+  const schema = operation.requestSchema as Schema;
   const properties = Object.keys((schema.properties as Schema | undefined) ?? {});
   const required = (schema.required as string[] | undefined) ?? [];
-  const valid = (operation.validBody ?? {}) as Record<string, unknown>;
+  const valid = (operation.requestExample ?? {}) as Record<string, unknown>;
   const bodies: unknown[] = [];
   // wrong types for every property
   for (const property of properties) {
@@ -107,8 +75,8 @@ function mutateBody(operation: Operation, rand: () => number): unknown[] {
 }
 
 function requestsFor(operation: Operation, ids: Record<string, string>, foreignIds: Record<string, string>, rand: () => number): FuzzRequest[] {
-  const path = (values: Record<string, string>) => `/v1${operation.template.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? '1')}`;
-  const validRaw = operation.bodySchema ? JSON.stringify(operation.validBody ?? {}) : undefined;
+  const path = (values: Record<string, string>) => fillPath(operation.template, values);
+  const validRaw = operation.requestSchema ? JSON.stringify(operation.requestExample ?? {}) : undefined;
   const withValidBody = (request: FuzzRequest): FuzzRequest =>
     validRaw === undefined ? request : { ...request, rawBody: validRaw, headers: { 'content-type': 'application/json', ...request.headers } };
   const requests: FuzzRequest[] = [];
@@ -140,7 +108,7 @@ function requestsFor(operation: Operation, ids: Record<string, string>, foreignI
     if (name === 'limit') requests.push(withValidBody({ label: 'limit=1001', path: `${path(ids)}?limit=1001` }), withValidBody({ label: 'limit=0', path: `${path(ids)}?limit=0` }));
   }
 
-  if (operation.bodySchema) {
+  if (operation.requestSchema) {
     for (const body of mutateBody(operation, rand)) {
       requests.push({ label: `body ${JSON.stringify(body).slice(0, 60)}`, path: path(ids), rawBody: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     }
@@ -194,7 +162,8 @@ afterAll(async () => {
 });
 
 describe('schema-driven fuzzing', () => {
-  const all = operations();
+  // health takes no input at all, so there is nothing invalid to send it
+  const all = contractOperations(checker.contract).filter((operation) => operation.operationId !== 'getHealth');
   const totals: Record<string, number> = {};
 
   it('covers every operation of the contract that takes input', () => {
