@@ -50,6 +50,8 @@ export class DeliveryWorker {
   #timer: NodeJS.Timeout | null = null;
   #lastPrune = 0;
   #earliestRetry: number | null = null;
+  /** the claim (or prune) under way, which stop() must wait for before the store may close */
+  #pumped: Promise<void> = Promise.resolve();
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -71,7 +73,7 @@ export class DeliveryWorker {
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    await Promise.allSettled([...this.#inFlight]);
+    await Promise.allSettled([this.#pumped, ...this.#inFlight]);
   }
 
   get inFlight(): number {
@@ -98,7 +100,7 @@ export class DeliveryWorker {
       return;
     }
     this.#pumping = true;
-    void this.#pump()
+    this.#pumped = this.#pump()
       .catch((error: unknown) => this.#options.onError?.(error))
       .finally(() => {
         this.#pumping = false;
@@ -117,8 +119,7 @@ export class DeliveryWorker {
       this.#pumpAgain = false;
       const room = concurrency - this.#inFlight.size;
       if (!this.#running || room <= 0) return;
-      const busy = [...this.#busyByCallback].filter(([, count]) => count >= this.#maxInFlightPerCallback).map(([id]) => id);
-      const batch = await store.claimDueDeliveries(Math.min(room, CLAIM_BATCH), this.#leaseMs, this.#maxInFlightPerCallback, busy);
+      const batch = await store.claimDueDeliveries(Math.min(room, CLAIM_BATCH), this.#leaseMs, this.#maxInFlightPerCallback, this.#busyByCallback);
       for (const delivery of batch) {
         if (this.#attempting.has(delivery.id)) continue;
         this.#attempting.add(delivery.id);

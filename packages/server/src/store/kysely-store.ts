@@ -1128,12 +1128,14 @@ export class KyselyStore implements Store {
     limit: number,
     leaseMs: number,
     maxPerCallback: number,
-    skipCallbacks: readonly number[] = [],
+    busy: ReadonlyMap<number, number> = new Map(),
   ): Promise<DueDelivery[]> {
+    const saturated = [...busy].filter(([, count]) => count >= maxPerCallback).map(([id]) => id);
+    const partlyBusy = [...busy].filter(([, count]) => count > 0 && count < maxPerCallback);
     return this.#db.transaction().execute(async (trx) => {
       const now = this.#clock.now();
       // The earliest due deliveries that are not leased, not of a callback the worker already keeps
-      // busy (skipCallbacks: a slow receiver cannot take every slot), and not waiting behind an
+      // busy to its limit (a slow receiver cannot take every slot), and not waiting behind an
       // earlier open delivery of the same profile (ordering "profile"). The scan is bounded, so a
       // claim costs the same with a backlog of a million as with ten.
       const scan = trx
@@ -1141,7 +1143,7 @@ export class KyselyStore implements Store {
         .select(['d.id', 'd.callback_id', 'd.next_attempt_at'])
         .where('d.next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
-        .$if(skipCallbacks.length > 0, (query) => query.where('d.callback_id', 'not in', [...skipCallbacks]))
+        .$if(saturated.length > 0, (query) => query.where('d.callback_id', 'not in', saturated))
         .where((eb) =>
           eb.or([
             eb('d.ordering_key', 'is', null),
@@ -1166,13 +1168,23 @@ export class KyselyStore implements Store {
         .selectFrom(scan.as('s'))
         .select(({ fn }) => [
           's.id',
+          's.callback_id',
           's.next_attempt_at',
           fn.agg<number>('row_number').over((over) => over.partitionBy('s.callback_id').orderBy('s.next_attempt_at').orderBy('s.id')).as('rank'),
         ]);
+      // a callback gets no more than its free slots: the limit less what the worker already sends it
       const candidates = trx
         .selectFrom(ranked.as('c'))
         .select('c.id')
-        .where('c.rank', '<=', maxPerCallback)
+        .where((eb) =>
+          eb.or([
+            ...partlyBusy.map(([id, count]) => eb.and([eb('c.callback_id', '=', id), eb('c.rank', '<=', maxPerCallback - count)])),
+            eb.and([
+              ...(partlyBusy.length > 0 ? [eb('c.callback_id', 'not in', partlyBusy.map(([id]) => id))] : []),
+              eb('c.rank', '<=', maxPerCallback),
+            ]),
+          ]),
+        )
         .orderBy('c.next_attempt_at')
         .orderBy('c.id');
       const ids =

@@ -178,8 +178,11 @@ export interface Store {
   queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null>;
 
   // the worker's side
-  /** Leases up to `limit` due deliveries, at most maxPerCallback of one callback, none of skipCallbacks. */
-  claimDueDeliveries(limit: number, leaseMs: number, maxPerCallback: number, skipCallbacks?: readonly number[]): Promise<DueDelivery[]>;
+  /**
+   * Leases up to `limit` due deliveries; a callback gets at most maxPerCallback less what `busy`
+   * (callback ID → attempts the caller has in flight) says it already has.
+   */
+  claimDueDeliveries(limit: number, leaseMs: number, maxPerCallback: number, busy?: ReadonlyMap<number, number>): Promise<DueDelivery[]>;
   nextDueTime(): Promise<number | null>;
   /** Voids every lease: only for a store that one worker process owns (the embedded one), at start. */
   releaseAllLeases(): Promise<number>;
