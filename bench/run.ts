@@ -1,4 +1,4 @@
-// pnpm bench [--quick] [--cpu-prof] [--only=case,case]: runs every case, writes bench/results.json and prints it
+// pnpm bench [--quick] [--cpu-prof] [--only=case,case] [--rounds=N]: runs every case, writes bench/results.json and prints it
 // as a table. Exits non-zero when a case fails (an error, a lost message), never for a missed target.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,9 +32,11 @@ const cases: BenchCase[] = [
 ];
 
 const args = process.argv.slice(2);
-const unknown = args.filter((arg) => arg !== '--quick' && arg !== '--cpu-prof' && !arg.startsWith('--only='));
+const unknown = args.filter(
+  (arg) => arg !== '--quick' && arg !== '--cpu-prof' && !arg.startsWith('--only=') && !/^--rounds=[1-9]\d*$/.test(arg),
+);
 if (unknown.length > 0) {
-  console.error(`usage: pnpm bench [--quick] [--cpu-prof] [--only=${cases.map((entry) => entry.name).join(',')}]`);
+  console.error(`usage: pnpm bench [--quick] [--cpu-prof] [--only=${cases.map((entry) => entry.name).join(',')}] [--rounds=N]`);
   process.exit(2);
 }
 const quick = args.includes('--quick');
@@ -63,7 +65,10 @@ pinHarness();
 
 const startedAt = Date.now();
 const loadAtStart = Number(os.loadavg()[0]?.toFixed(2));
-const context = new BenchContext(settingsFor(quick));
+// --rounds=1 gives a full-length run of one round: what working on one case needs, not a result to publish
+const rounds = Number(args.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? 0);
+const settings = settingsFor(quick);
+const context = new BenchContext(rounds > 0 ? { ...settings, rounds } : settings);
 const rows: CaseRow[] = [];
 let failed = false;
 try {

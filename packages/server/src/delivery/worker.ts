@@ -33,6 +33,16 @@ type Prepared =
   | { kind: 'record'; outcome: AttemptOutcome };
 
 const CLAIM_BATCH = 100;
+/** how long a change waits for a claim while the rest of what is due belongs to callbacks with no free slot */
+const SATURATED_CLAIM_DELAY_MS = 20;
+/** outcomes recorded by one transaction at most */
+const RECORD_BATCH = 200;
+
+interface PendingRecord {
+  outcome: AttemptOutcome;
+  recorded(): void;
+  failed(error: unknown): void;
+}
 const PRUNE_EVERY_MS = 3600_000;
 
 export class DeliveryWorker {
@@ -52,6 +62,15 @@ export class DeliveryWorker {
   #earliestRetry: number | null = null;
   /** the claim (or prune) under way, which stop() must wait for before the store may close */
   #pumped: Promise<void> = Promise.resolve();
+  /** outcomes waiting for the next record transaction, and whether one is scheduled or running */
+  #unrecorded: PendingRecord[] = [];
+  #recording = false;
+  /**
+   * Set when the last claim took everything it could and some callback still has all its slots
+   * busy: what is left due is (mostly) theirs, and a claim walks past all of it to find nothing.
+   */
+  #saturated = false;
+  #deferredWake: NodeJS.Timeout | null = null;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -64,8 +83,27 @@ export class DeliveryWorker {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#options.store.onDeliveriesQueued(() => this.wake());
+    this.#options.store.onDeliveriesQueued((callbackIds) => this.#queued(callbackIds));
     this.wake();
+  }
+
+  /**
+   * A change was queued. A callback whose every slot is busy gets its new deliveries when a slot
+   * frees up (every finished attempt wakes the worker), so a change only for such callbacks needs no
+   * claim — one would walk their whole backlog to find nothing. A signal that does not say for which
+   * callbacks (another process's) is claimed for within SATURATED_CLAIM_DELAY_MS while some callback
+   * is saturated.
+   */
+  #queued(callbackIds: ReadonlySet<number> | null): void {
+    if (!this.#saturated) return this.wake();
+    if (callbackIds !== null) {
+      for (const id of callbackIds) if ((this.#busyByCallback.get(id) ?? 0) < this.#maxInFlightPerCallback) return this.wake();
+      return;
+    }
+    this.#deferredWake ??= setTimeout(() => {
+      this.#deferredWake = null;
+      this.wake();
+    }, SATURATED_CLAIM_DELAY_MS);
   }
 
   /** Stops claiming, waits for the attempts in flight (their leases re-queue them otherwise). */
@@ -73,6 +111,8 @@ export class DeliveryWorker {
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    if (this.#deferredWake) clearTimeout(this.#deferredWake);
+    this.#deferredWake = null;
     await Promise.allSettled([this.#pumped, ...this.#inFlight]);
   }
 
@@ -134,7 +174,9 @@ export class DeliveryWorker {
           }),
         );
       }
-      if (batch.length < Math.min(room, CLAIM_BATCH) && !this.#pumpAgain) break;
+      const tookAll = batch.length < Math.min(room, CLAIM_BATCH);
+      this.#saturated = tookAll && [...this.#busyByCallback.values()].some((busy) => busy >= this.#maxInFlightPerCallback);
+      if (tookAll && !this.#pumpAgain) break;
     }
     await this.#pruneNow();
   }
@@ -184,11 +226,38 @@ export class DeliveryWorker {
   async #attempt(delivery: DueDelivery): Promise<void> {
     const prepared = await this.#prepare(delivery);
     if (prepared.kind === 'discard') return this.#options.store.discardDelivery(delivery.id);
-    if (prepared.kind === 'record') return this.#options.store.recordAttempt(prepared.outcome);
+    if (prepared.kind === 'record') return this.#record(prepared.outcome);
     const result = await this.#options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
     const outcome = isSuccess(result) ? this.#handleSuccess(delivery, result) : this.#handleFailure(delivery, result);
-    await this.#options.store.recordAttempt(outcome);
+    await this.#record(outcome);
     this.#noteRetry(outcome.nextAttemptAt);
+  }
+
+  /**
+   * Resolves once the outcome is committed. Attempts that finish while a record transaction is
+   * scheduled or running share the next one: one commit for many deliveries under load, and an
+   * attempt alone still waits no longer than the turn of the event loop it finished in.
+   */
+  #record(outcome: AttemptOutcome): Promise<void> {
+    return new Promise((recorded, failed) => {
+      this.#unrecorded.push({ outcome, recorded, failed });
+      if (this.#recording) return;
+      this.#recording = true;
+      setImmediate(() => void this.#recordPending());
+    });
+  }
+
+  async #recordPending(): Promise<void> {
+    while (this.#unrecorded.length > 0) {
+      const batch = this.#unrecorded.splice(0, RECORD_BATCH);
+      try {
+        await this.#options.store.recordAttempts(batch.map((pending) => pending.outcome));
+        for (const pending of batch) pending.recorded();
+      } catch (error) {
+        for (const pending of batch) pending.failed(error);
+      }
+    }
+    this.#recording = false;
   }
 
   /** Decides whether to send at all, and builds the signed request when it does. */

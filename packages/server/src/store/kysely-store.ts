@@ -1,7 +1,8 @@
 // The Store on Kysely: one implementation for the embedded SQLite store and for PostgreSQL.
 // Every change to a profile or subprofile queues its messages in the same transaction (outbox).
 import { createHash } from 'node:crypto';
-import { CompiledQuery, type Compilable, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
+import type { StatementSync } from 'node:sqlite';
+import { sql, type Compilable, type Expression, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type {
   Callback,
   CallbackSecret,
@@ -26,11 +27,13 @@ import {
 } from '../delivery/message.ts';
 import type {
   CallbacksTable,
+  CollectionsTable,
   DeliveriesTable,
   ProfilesTable,
   Schema,
   SubprofilesTable,
 } from './schema.ts';
+import { Statements } from './statements.ts';
 import { exportTables, importTables, type TableName, type TableRows } from './transfer.ts';
 import type {
   AccountSummary,
@@ -44,6 +47,8 @@ import type {
 } from './store.ts';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
+/** what a write queued: the callbacks it queued deliveries for */
+type Queued = { callbacks: Set<number> };
 type CallbackRow = Selectable<CallbacksTable>;
 type ProfileRow = Selectable<ProfilesTable>;
 type SubprofileRow = Selectable<SubprofilesTable>;
@@ -116,6 +121,9 @@ const toDelivery = (row: DeliveryRow): Delivery => ({
 /** Final states hold no schedule; only pending and failed deliveries are ever claimed. */
 const OPEN_STATUSES = ['pending', 'failed'] as const;
 
+/** Deliveries inserted by one statement; a statement per size is cached, so the sizes are bounded. */
+const DELIVERY_INSERT_CHUNK = 50;
+
 export interface KyselyStoreOptions {
   db: Kysely<Schema>;
   dialect: Store['dialect'];
@@ -135,6 +143,8 @@ export interface KyselyStoreOptions {
     announce(trx: Transaction<Schema>): Promise<void>;
     listen(signal: () => void): void;
   };
+  /** the embedded store's connection, for the hot queries to run on directly inside a transaction */
+  sqliteStatement?: (sql: string) => StatementSync;
 }
 
 export class KyselyStore implements Store {
@@ -144,9 +154,10 @@ export class KyselyStore implements Store {
   readonly #clock: Clock;
   readonly #migrate: () => Promise<number[]>;
   readonly #close: () => Promise<void>;
-  readonly #queuedListeners: Array<() => void> = [];
+  readonly #queuedListeners: Array<(callbackIds: ReadonlySet<number> | null) => void> = [];
   readonly #firstAttemptDelayMs: number;
   readonly #crossProcess: KyselyStoreOptions['crossProcess'];
+  readonly #statements: Statements;
 
   constructor(options: KyselyStoreOptions) {
     this.#firstAttemptDelayMs = options.firstAttemptDelayMs ?? 0;
@@ -157,6 +168,7 @@ export class KyselyStore implements Store {
     this.#migrate = options.migrate;
     this.#close = options.close;
     this.#crossProcess = options.crossProcess;
+    this.#statements = new Statements(options.sqliteStatement);
   }
 
   migrate(): Promise<number[]> {
@@ -167,29 +179,19 @@ export class KyselyStore implements Store {
     return this.#close();
   }
 
-  onDeliveriesQueued(listener: () => void): void {
+  onDeliveriesQueued(listener: (callbackIds: ReadonlySet<number> | null) => void): void {
     this.#queuedListeners.push(listener);
-    if (this.#queuedListeners.length === 1) this.#crossProcess?.listen(() => this.#announceQueued());
+    // another process's signal does not say for which callbacks
+    if (this.#queuedListeners.length === 1) this.#crossProcess?.listen(() => this.#announceQueued(null));
   }
 
-  #announceQueued(): void {
-    for (const listener of this.#queuedListeners) listener();
+  #announceQueued(callbackIds: ReadonlySet<number> | null): void {
+    for (const listener of this.#queuedListeners) listener(callbackIds);
   }
 
-  readonly #templates = new Map<string, string>();
-
-  /**
-   * Runs a read whose SQL was built and compiled once, with placeholder values given in the same
-   * order as `parameters`: the hot reads (one row by ID) skip Kysely's per-call build and compile.
-   */
-  async #precompiled<Row>(key: string, build: () => Compilable<Row>, parameters: readonly unknown[]): Promise<Row | undefined> {
-    let sql = this.#templates.get(key);
-    if (sql === undefined) {
-      sql = build().compile().sql;
-      this.#templates.set(key, sql);
-    }
-    const result = await this.#db.executeQuery<Row>(CompiledQuery.raw(sql, [...parameters]));
-    return result.rows[0];
+  /** The first row of a hot read outside any transaction (see statements.ts). */
+  #precompiled<Row>(key: string, build: () => Compilable<Row>, parameters: readonly unknown[]): Promise<Row | undefined> {
+    return this.#statements.first(this.#db, key, build, parameters);
   }
 
   #now(): { ms: number; stamp: string } {
@@ -266,10 +268,11 @@ export class KyselyStore implements Store {
   }
 
   async authenticate(token: string): Promise<Principal | null> {
+    const hash = hashToken(token);
     const row = await this.#precompiled(
       'authenticate',
-      () => this.#db.selectFrom('tokens').select(['account_id', 'read_only']).where('token_hash', '=', ''),
-      [hashToken(token)],
+      () => this.#db.selectFrom('tokens').select(['account_id', 'read_only']).where('token_hash', '=', hash),
+      [hash],
     );
     return row ? { accountId: row.account_id, readOnly: row.read_only === 1 } : null;
   }
@@ -336,22 +339,22 @@ export class KyselyStore implements Store {
   // collections
 
   async #ownsDatabase(db: Db, accountId: number, databaseId: number): Promise<boolean> {
-    const row = await db
-      .selectFrom('databases')
-      .select('id')
-      .where('id', '=', databaseId)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
+    const row = await this.#statements.first(
+      db,
+      'ownsDatabase',
+      () => db.selectFrom('databases').select('id').where('id', '=', databaseId).where('account_id', '=', accountId),
+      [databaseId, accountId],
+    );
     return row !== undefined;
   }
 
-  async #collectionRow(db: Db, accountId: number, collectionId: number) {
-    return db
-      .selectFrom('collections')
-      .selectAll()
-      .where('id', '=', collectionId)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
+  #collectionRow(db: Db, accountId: number, collectionId: number): Promise<Selectable<CollectionsTable> | undefined> {
+    return this.#statements.first(
+      db,
+      'collectionRow',
+      () => db.selectFrom('collections').selectAll().where('id', '=', collectionId).where('account_id', '=', accountId),
+      [collectionId, accountId],
+    );
   }
 
   async listCollections(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<Collection> | null> {
@@ -411,63 +414,79 @@ export class KyselyStore implements Store {
    */
   async #queueMessage(
     trx: Db,
+    queued: Queued,
     accountId: number,
     scope: { databaseId: number; collectionId: number | null; profileId: number },
     message: ReturnType<typeof buildMessage>,
     nowMs: number,
     stamp: string,
-  ): Promise<boolean> {
-    let query = trx
-      .selectFrom('callbacks')
-      .select(['id', 'ordering'])
-      .where('database_id', '=', scope.databaseId)
-      .where('disabled', '=', 0)
-      .where((eb) => eb.or([eb('action', '=', 'all'), eb('action', '=', message.action)]));
-    query =
-      scope.collectionId === null
-        ? query.where('collection_id', 'is', null)
-        : query.where('collection_id', '=', scope.collectionId);
-    const callbacks = await query.execute();
-    if (callbacks.length === 0) return false;
-    const event = await trx
-      .insertInto('events')
-      .values({ account_id: accountId, database_id: scope.databaseId, payload: JSON.stringify(message), created_at: nowMs })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('deliveries')
-      .values(
-        callbacks.map((callback) => ({
-          account_id: accountId,
-          callback_id: callback.id,
-          event_id: event.id,
-          event_key: message.id,
-          webhook_id: newWebhookId(),
-          ordering_key: callback.ordering === 'profile' ? scope.profileId : null,
-          status: 'pending',
-          attempts: 0,
-          retry_base: 0,
-          next_attempt_at: nowMs + this.#firstAttemptDelayMs,
-          created: stamp,
-          modified: stamp,
-          created_at: nowMs,
-        })),
-      )
-      .execute();
-    return true;
+  ): Promise<void> {
+    const { databaseId, collectionId } = scope;
+    const callbacks = await this.#statements.rows(
+      trx,
+      collectionId === null ? 'queueTargets:database' : 'queueTargets:collection',
+      () => {
+        const query = trx
+          .selectFrom('callbacks')
+          .select(['id', 'ordering'])
+          .where('database_id', '=', databaseId)
+          .where('disabled', '=', 0)
+          .where((eb) => eb.or([eb('action', '=', 'all'), eb('action', '=', message.action)]));
+        return collectionId === null ? query.where('collection_id', 'is', null) : query.where('collection_id', '=', collectionId);
+      },
+      collectionId === null ? [databaseId, 0, 'all', message.action] : [databaseId, 0, 'all', message.action, collectionId],
+    );
+    if (callbacks.length === 0) return;
+    for (const callback of callbacks) queued.callbacks.add(callback.id);
+    const payload = JSON.stringify(message);
+    const event = await this.#statements.first(
+      trx,
+      'insertEvent',
+      () =>
+        trx
+          .insertInto('events')
+          .values({ account_id: accountId, database_id: databaseId, payload, created_at: nowMs })
+          .returning('id'),
+      [accountId, databaseId, payload, nowMs],
+    );
+    if (event === undefined) throw new Error('the event was not stored');
+    const dueAt = nowMs + this.#firstAttemptDelayMs;
+    for (let start = 0; start < callbacks.length; start += DELIVERY_INSERT_CHUNK) {
+      const rows = callbacks.slice(start, start + DELIVERY_INSERT_CHUNK).map((callback) => ({
+        account_id: accountId,
+        callback_id: callback.id,
+        event_id: event.id,
+        event_key: message.id,
+        webhook_id: newWebhookId(),
+        ordering_key: callback.ordering === 'profile' ? scope.profileId : null,
+        status: 'pending',
+        attempts: 0,
+        retry_base: 0,
+        next_attempt_at: dueAt,
+        created: stamp,
+        modified: stamp,
+        created_at: nowMs,
+      }));
+      await this.#statements.rows(
+        trx,
+        `insertDeliveries:${rows.length}`,
+        () => trx.insertInto('deliveries').values(rows),
+        rows.flatMap((row) => Object.values(row)),
+      );
+    }
   }
 
   /** A write that may queue deliveries: other processes hear of them on commit, this one right after. */
-  async #write<T>(work: (trx: Transaction<Schema>, queued: { any: boolean }) => Promise<T>): Promise<T> {
+  async #write<T>(work: (trx: Transaction<Schema>, queued: Queued) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const queued = { any: false };
+      const queued: Queued = { callbacks: new Set() };
       try {
         const result = await this.#db.transaction().execute(async (trx) => {
           const value = await work(trx, queued);
-          if (queued.any) await this.#crossProcess?.announce(trx);
+          if (queued.callbacks.size > 0) await this.#crossProcess?.announce(trx);
           return value;
         });
-        if (queued.any) this.#announceQueued();
+        if (queued.callbacks.size > 0) this.#announceQueued(queued.callbacks);
         return result;
       } catch (error) {
         // PostgreSQL may roll this transaction back as the victim of a deadlock with another process's
@@ -495,13 +514,13 @@ export class KyselyStore implements Store {
 
   // profiles
 
-  async #profileRow(db: Db, accountId: number, id: number) {
-    return db
-      .selectFrom('profiles')
-      .selectAll()
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
+  #profileRow(db: Db, accountId: number, id: number): Promise<ProfileRow | undefined> {
+    return this.#statements.first(
+      db,
+      'profileRow',
+      () => db.selectFrom('profiles').selectAll().where('id', '=', id).where('account_id', '=', accountId),
+      [id, accountId],
+    );
   }
 
   #profileMessage(
@@ -565,13 +584,13 @@ export class KyselyStore implements Store {
         .returningAll()
         .executeTakeFirstOrThrow();
       const message = this.#profileMessage('create', row, fields, interests, null, ms, stamp);
-      queued.any = await this.#queueMessage(trx, accountId, { databaseId, collectionId: null, profileId: row.id }, message, ms, stamp);
+      await this.#queueMessage(trx, queued, accountId, { databaseId, collectionId: null, profileId: row.id }, message, ms, stamp);
       return toProfile(row);
     });
   }
 
   async getProfile(accountId: number, id: number): Promise<Profile | null> {
-    const row = await this.#precompiled('getProfile', () => this.#db.selectFrom('profiles').selectAll().where('id', '=', 0).where('account_id', '=', 0), [id, accountId]);
+    const row = await this.#profileRow(this.#db, accountId, id);
     return row ? toProfile(row) : null;
   }
 
@@ -592,15 +611,22 @@ export class KyselyStore implements Store {
       const interestsChanged = JSON.stringify(interests) !== JSON.stringify(oldInterests);
       if (Object.keys(previous).length === 0 && !interestsChanged) return toProfile(before);
       const { ms, stamp } = this.#now();
-      const row = await trx
-        .updateTable('profiles')
-        .set({ fields: JSON.stringify(fields), interests: JSON.stringify(interests), modified: stamp })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const message = this.#profileMessage('update', row, fields, interests, previous, ms, stamp);
-      queued.any = await this.#queueMessage(
+      const fieldsJson = JSON.stringify(fields);
+      const interestsJson = JSON.stringify(interests);
+      const row = await this.#statements.first(
         trx,
+        'updateProfile',
+        () =>
+          trx
+            .updateTable('profiles')
+            .set({ fields: fieldsJson, interests: interestsJson, modified: stamp })
+            .where('id', '=', id)
+            .returningAll(),
+        [fieldsJson, interestsJson, stamp, id],
+      );
+      if (row === undefined) throw new Error(`profile ${id} vanished inside its transaction`);
+      const message = this.#profileMessage('update', row, fields, interests, previous, ms, stamp);
+      await this.#queueMessage(trx, queued,
         accountId,
         { databaseId: row.database_id, collectionId: null, profileId: row.id },
         message,
@@ -626,19 +652,18 @@ export class KyselyStore implements Store {
           .where('id', '=', subprofile.collection_id)
           .executeTakeFirstOrThrow();
         const message = this.#subprofileMessage('delete', subprofile, collection.database_id, JSON.parse(subprofile.fields) as Fields, null, interests, ms, stamp);
-        const any = await this.#queueMessage(
+        await this.#queueMessage(
           trx,
+          queued,
           accountId,
           { databaseId: collection.database_id, collectionId: subprofile.collection_id, profileId: id },
           message,
           ms,
           stamp,
         );
-        queued.any ||= any;
       }
       const message = this.#profileMessage('delete', row, JSON.parse(row.fields) as Fields, interests, null, ms, stamp);
-      const any = await this.#queueMessage(trx, accountId, { databaseId: row.database_id, collectionId: null, profileId: id }, message, ms, stamp);
-      queued.any ||= any;
+      await this.#queueMessage(trx, queued, accountId, { databaseId: row.database_id, collectionId: null, profileId: id }, message, ms, stamp);
       await trx.deleteFrom('profiles').where('id', '=', id).execute();
       return true;
     });
@@ -739,8 +764,7 @@ export class KyselyStore implements Store {
         .executeTakeFirstOrThrow();
       const interests = JSON.parse(profile.interests) as string[];
       const message = this.#subprofileMessage('create', row, profile.database_id, fields, null, interests, ms, stamp);
-      queued.any = await this.#queueMessage(
-        trx,
+      await this.#queueMessage(trx, queued,
         accountId,
         { databaseId: profile.database_id, collectionId, profileId },
         message,
@@ -790,8 +814,7 @@ export class KyselyStore implements Store {
         .executeTakeFirstOrThrow();
       const interests = JSON.parse(before.interests) as string[];
       const message = this.#subprofileMessage('update', row, before.database_id, fields, previous, interests, ms, stamp);
-      queued.any = await this.#queueMessage(
-        trx,
+      await this.#queueMessage(trx, queued,
         accountId,
         { databaseId: before.database_id, collectionId: row.collection_id, profileId: row.profile_id },
         message,
@@ -810,8 +833,7 @@ export class KyselyStore implements Store {
       const { ms, stamp } = this.#now();
       const interests = JSON.parse(row.interests) as string[];
       const message = this.#subprofileMessage('delete', row, row.database_id, JSON.parse(row.fields) as Fields, null, interests, ms, stamp);
-      queued.any = await this.#queueMessage(
-        trx,
+      await this.#queueMessage(trx, queued,
         accountId,
         { databaseId: row.database_id, collectionId: row.collection_id, profileId: row.profile_id },
         message,
@@ -921,17 +943,17 @@ export class KyselyStore implements Store {
     });
   }
 
-  async #callbackRow(db: Db, accountId: number, id: number) {
-    return db
-      .selectFrom('callbacks')
-      .selectAll()
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
+  #callbackRow(db: Db, accountId: number, id: number): Promise<CallbackRow | undefined> {
+    return this.#statements.first(
+      db,
+      'callbackRow',
+      () => db.selectFrom('callbacks').selectAll().where('id', '=', id).where('account_id', '=', accountId),
+      [id, accountId],
+    );
   }
 
   async getCallback(accountId: number, id: number): Promise<Callback | null> {
-    const row = await this.#precompiled('getCallback', () => this.#db.selectFrom('callbacks').selectAll().where('id', '=', 0).where('account_id', '=', 0), [id, accountId]);
+    const row = await this.#callbackRow(this.#db, accountId, id);
     return row ? toCallback(row) : null;
   }
 
@@ -1072,7 +1094,7 @@ export class KyselyStore implements Store {
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', ms)]))
         .returningAll()
         .executeTakeFirst();
-      queued.any = updated !== undefined;
+      if (updated !== undefined) queued.callbacks.add(updated.callback_id);
       return (
         updated ??
         (await trx.selectFrom('deliveries').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst())
@@ -1085,7 +1107,7 @@ export class KyselyStore implements Store {
     const delivery = await this.#write(async (trx, queued) => {
       const callback = await this.#callbackRow(trx, accountId, callbackId);
       if (!callback) return null;
-      queued.any = true;
+      queued.callbacks.add(callback.id);
       const { ms, stamp } = this.#now();
       const message = buildTestMessage({
         eventKey: newEventKey(),
@@ -1130,98 +1152,80 @@ export class KyselyStore implements Store {
     maxPerCallback: number,
     busy: ReadonlyMap<number, number> = new Map(),
   ): Promise<DueDelivery[]> {
-    const saturated = [...busy].filter(([, count]) => count >= maxPerCallback).map(([id]) => id);
-    const partlyBusy = [...busy].filter(([, count]) => count > 0 && count < maxPerCallback);
+    const saturated = this.#idList([...busy].filter(([, count]) => count >= maxPerCallback).map(([id]) => id));
     return this.#db.transaction().execute(async (trx) => {
       const now = this.#clock.now();
-      // The earliest due deliveries that are not leased, not of a callback the worker already keeps
-      // busy to its limit (a slow receiver cannot take every slot), and not waiting behind an
-      // earlier open delivery of the same profile (ordering "profile"). The scan is bounded, so a
-      // claim costs the same with a backlog of a million as with ten.
-      const scan = trx
-        .selectFrom('deliveries as d')
-        .select(['d.id', 'd.callback_id', 'd.next_attempt_at'])
-        .where('d.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
-        .$if(saturated.length > 0, (query) => query.where('d.callback_id', 'not in', saturated))
-        .where((eb) =>
-          eb.or([
-            eb('d.ordering_key', 'is', null),
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('deliveries as earlier')
-                  .select('earlier.id')
-                  .whereRef('earlier.callback_id', '=', 'd.callback_id')
-                  .whereRef('earlier.ordering_key', '=', 'd.ordering_key')
-                  .whereRef('earlier.id', '<', 'd.id')
-                  .where('earlier.status', 'in', OPEN_STATUSES),
-              ),
-            ),
-          ]),
-        )
-        .orderBy('d.next_attempt_at')
-        .orderBy('d.id')
-        .limit(Math.max(limit * 4, 200));
-      // at most maxPerCallback of one callback per claim, so one busy callback cannot fill a batch
-      const ranked = trx
-        .selectFrom(scan.as('s'))
-        .select(({ fn }) => [
-          's.id',
-          's.callback_id',
-          's.next_attempt_at',
-          fn.agg<number>('row_number').over((over) => over.partitionBy('s.callback_id').orderBy('s.next_attempt_at').orderBy('s.id')).as('rank'),
-        ]);
-      // a callback gets no more than its free slots: the limit less what the worker already sends it
-      const candidates = trx
-        .selectFrom(ranked.as('c'))
-        .select('c.id')
-        .where((eb) =>
-          eb.or([
-            ...partlyBusy.map(([id, count]) => eb.and([eb('c.callback_id', '=', id), eb('c.rank', '<=', maxPerCallback - count)])),
-            eb.and([
-              ...(partlyBusy.length > 0 ? [eb('c.callback_id', 'not in', partlyBusy.map(([id]) => id))] : []),
-              eb('c.rank', '<=', maxPerCallback),
-            ]),
-          ]),
-        )
-        .orderBy('c.next_attempt_at')
-        .orderBy('c.id');
-      const ids =
-        this.dialect === 'postgres'
-          ? await lockCandidates(trx, candidates.limit(limit * 2), limit, now)
-          : (await candidates.limit(limit).execute()).map((row) => row.id);
+      // Two candidates per wanted row on PostgreSQL leave room for what other workers lock first.
+      const wanted = this.dialect === 'postgres' ? limit * 2 : limit;
+      // of each callback at most its free slots (the limit less what the worker sends it already),
+      // so one busy callback cannot fill a batch
+      const taken = new Map<number, number>();
+      const candidates: number[] = [];
+      const scanLimit = Math.max(limit * 4, 200);
+      await this.#statements.scan(
+        trx,
+        'claimScan',
+        () => this.#claimScan(trx, now, saturated, scanLimit),
+        [now, now, saturated, ...OPEN_STATUSES, scanLimit],
+        (row) => {
+          const used = (busy.get(row.callback_id) ?? 0) + (taken.get(row.callback_id) ?? 0);
+          if (used < maxPerCallback) {
+            taken.set(row.callback_id, (taken.get(row.callback_id) ?? 0) + 1);
+            candidates.push(row.id);
+          }
+          return candidates.length < wanted;
+        },
+      );
+      if (candidates.length === 0) return [];
+      const ids = this.dialect === 'postgres' ? await lockCandidates(trx, this.#idList(candidates) as number[], limit, now) : candidates;
       if (ids.length === 0) return [];
-      await trx.updateTable('deliveries').set({ lease_until: now + leaseMs }).where('id', 'in', ids).execute();
-      const rows = await trx
-        .selectFrom('deliveries')
-        .innerJoin('callbacks', 'callbacks.id', 'deliveries.callback_id')
-        .innerJoin('events', 'events.id', 'deliveries.event_id')
-        .select([
-          'deliveries.id',
-          'deliveries.webhook_id',
-          'deliveries.event_key',
-          'deliveries.attempts',
-          'deliveries.retry_base',
-          'events.payload',
-          'callbacks.id as callback_id',
-          'callbacks.url',
-          'callbacks.method',
-          'callbacks.expression',
-          'callbacks.disabled',
-          'callbacks.failing_since',
-        ])
-        .where('deliveries.id', 'in', ids)
-        .orderBy('deliveries.id')
-        .execute();
-      const callbackIds = [...new Set(rows.map((row) => row.callback_id))];
-      const secrets = await trx
-        .selectFrom('callback_secrets')
-        .select(['callback_id', 'secret'])
-        .where('callback_id', 'in', callbackIds)
-        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-        .orderBy('id', 'desc')
-        .execute();
+      const idList = this.#idList(ids);
+      const leaseUntil = now + leaseMs;
+      await this.#statements.rows(
+        trx,
+        'leaseClaimed',
+        () => trx.updateTable('deliveries').set({ lease_until: leaseUntil }).where((eb) => this.#oneOf(eb.ref('id'), idList)),
+        [leaseUntil, idList],
+      );
+      const rows = await this.#statements.rows(
+        trx,
+        'claimedDeliveries',
+        () =>
+          trx
+            .selectFrom('deliveries')
+            .innerJoin('callbacks', 'callbacks.id', 'deliveries.callback_id')
+            .innerJoin('events', 'events.id', 'deliveries.event_id')
+            .select([
+              'deliveries.id',
+              'deliveries.webhook_id',
+              'deliveries.event_key',
+              'deliveries.attempts',
+              'deliveries.retry_base',
+              'events.payload',
+              'callbacks.id as callback_id',
+              'callbacks.url',
+              'callbacks.method',
+              'callbacks.expression',
+              'callbacks.disabled',
+              'callbacks.failing_since',
+            ])
+            .where((eb) => this.#oneOf(eb.ref('deliveries.id'), idList))
+            .orderBy('deliveries.id'),
+        [idList],
+      );
+      const callbackIds = this.#idList([...new Set(rows.map((row) => row.callback_id))]);
+      const secrets = await this.#statements.rows(
+        trx,
+        'claimedSecrets',
+        () =>
+          trx
+            .selectFrom('callback_secrets')
+            .select(['callback_id', 'secret'])
+            .where((eb) => this.#oneOf(eb.ref('callback_id'), callbackIds))
+            .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+            .orderBy('id', 'desc'),
+        [callbackIds, now],
+      );
       return rows.map((row) => ({
         id: row.id,
         webhookId: row.webhook_id,
@@ -1240,6 +1244,51 @@ export class KyselyStore implements Store {
         },
       }));
     });
+  }
+
+  /**
+   * The deliveries a claim may take, earliest due first: due, not leased, not of a callback the
+   * worker already keeps busy to its limit (a slow receiver cannot take every slot), and not waiting
+   * behind an earlier open delivery of the same profile (ordering "profile"). The scan is bounded and
+   * walks the due index in order, so a claim costs the same with a backlog of a million as with ten.
+   */
+  #claimScan(trx: Transaction<Schema>, now: number, saturated: string | number[], scanLimit: number) {
+    return trx
+      .selectFrom('deliveries as d')
+      .select(['d.id', 'd.callback_id'])
+      .where('d.next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
+      .where((eb) => eb.not(this.#oneOf(eb.ref('d.callback_id'), saturated)))
+      .where((eb) =>
+        eb.or([
+          eb('d.ordering_key', 'is', null),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('deliveries as earlier')
+                .select('earlier.id')
+                .whereRef('earlier.callback_id', '=', 'd.callback_id')
+                .whereRef('earlier.ordering_key', '=', 'd.ordering_key')
+                .whereRef('earlier.id', '<', 'd.id')
+                .where('earlier.status', 'in', OPEN_STATUSES),
+            ),
+          ),
+        ]),
+      )
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.id')
+      .limit(scanLimit);
+  }
+
+  /** A list of IDs as one parameter, so that statements over lists keep one shape: see #oneOf. */
+  #idList(ids: readonly number[]): string | number[] {
+    return this.dialect === 'postgres' ? [...ids] : JSON.stringify(ids);
+  }
+
+  #oneOf(column: Expression<number>, idList: string | number[]): RawBuilder<boolean> {
+    return this.dialect === 'postgres'
+      ? sql<boolean>`${column} = any(${idList})`
+      : sql<boolean>`${column} in (select value from json_each(${idList}))`;
   }
 
   async nextDueTime(): Promise<number | null> {
@@ -1265,46 +1314,81 @@ export class KyselyStore implements Store {
   }
 
   recordAttempt(outcome: AttemptOutcome): Promise<void> {
+    return this.recordAttempts([outcome]);
+  }
+
+  /** Every outcome in one transaction: the worker records what finished meanwhile together. */
+  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
     return this.#db.transaction().execute(async (trx) => {
       const { stamp } = this.#now();
-      await trx
-        .insertInto('delivery_attempts')
-        .values({
-          delivery_id: outcome.deliveryId,
-          time: outcome.attempt.time,
-          status_code: outcome.attempt.statusCode,
-          duration_ms: outcome.attempt.durationMs,
-          error: outcome.attempt.error,
-          response: outcome.attempt.response,
-        })
-        .execute();
-      await trx
-        .updateTable('deliveries')
-        .set((eb) => ({
-          status: outcome.status,
-          attempts: outcome.sent ? eb('attempts', '+', 1) : eb.ref('attempts'),
-          next_attempt_at: outcome.nextAttemptAt,
-          lease_until: null,
-          last_status_code: outcome.attempt.statusCode,
-          modified: stamp,
-        }))
-        .where('id', '=', outcome.deliveryId)
-        .execute();
-      if (!outcome.sent && outcome.disableCallback === null) return;
-      await trx
-        .updateTable('callbacks')
-        .set({
-          failing_since: outcome.failingSince,
-          ...(outcome.disableCallback !== null && { disabled: 1, disabled_reason: outcome.disableCallback, modified: stamp }),
-        })
-        .where('id', '=', outcome.callbackId)
-        // most attempts change nothing here (still healthy, or still failing since the same time):
-        // then no row is written
-        .$if(outcome.disableCallback === null, (query) =>
-          query.where((eb) => (outcome.failingSince === null ? eb('failing_since', 'is not', null) : eb('failing_since', 'is', null))),
-        )
-        .execute();
+      for (const outcome of outcomes) await this.#recordOne(trx, outcome, stamp);
     });
+  }
+
+  async #recordOne(trx: Transaction<Schema>, outcome: AttemptOutcome, stamp: string): Promise<void> {
+    const { attempt } = outcome;
+    await this.#statements.rows(
+      trx,
+      'insertAttempt',
+      () =>
+        trx.insertInto('delivery_attempts').values({
+          delivery_id: outcome.deliveryId,
+          time: attempt.time,
+          status_code: attempt.statusCode,
+          duration_ms: attempt.durationMs,
+          error: attempt.error,
+          response: attempt.response,
+        }),
+      [outcome.deliveryId, attempt.time, attempt.statusCode, attempt.durationMs, attempt.error, attempt.response],
+    );
+    // an attempt that was not sent (disabled callback, failed expression) does not count as one
+    await this.#statements.rows(
+      trx,
+      outcome.sent ? 'recordDelivery:sent' : 'recordDelivery:unsent',
+      () =>
+        trx
+          .updateTable('deliveries')
+          .set((eb) => ({
+            status: outcome.status,
+            attempts: outcome.sent ? eb('attempts', '+', 1) : eb.ref('attempts'),
+            next_attempt_at: outcome.nextAttemptAt,
+            lease_until: null,
+            last_status_code: attempt.statusCode,
+            modified: stamp,
+          }))
+          .where('id', '=', outcome.deliveryId),
+      outcome.sent
+        ? [outcome.status, 1, outcome.nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId]
+        : [outcome.status, outcome.nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId],
+    );
+    if (!outcome.sent && outcome.disableCallback === null) return;
+    const { disableCallback, failingSince } = outcome;
+    if (disableCallback !== null) {
+      await this.#statements.rows(
+        trx,
+        'disableCallback',
+        () =>
+          trx
+            .updateTable('callbacks')
+            .set({ failing_since: failingSince, disabled: 1, disabled_reason: disableCallback, modified: stamp })
+            .where('id', '=', outcome.callbackId),
+        [failingSince, 1, disableCallback, stamp, outcome.callbackId],
+      );
+      return;
+    }
+    // most attempts change nothing here (still healthy, or still failing since the same time): then
+    // no row is written
+    await this.#statements.rows(
+      trx,
+      failingSince === null ? 'callbackHealthy' : 'callbackFailing',
+      () =>
+        trx
+          .updateTable('callbacks')
+          .set({ failing_since: failingSince })
+          .where('id', '=', outcome.callbackId)
+          .where('failing_since', failingSince === null ? 'is not' : 'is', null),
+      [failingSince, outcome.callbackId],
+    );
   }
 
   async discardDelivery(deliveryId: number): Promise<void> {
@@ -1338,20 +1422,13 @@ export class KyselyStore implements Store {
  * PostgreSQL, where several workers claim at once: the candidates were chosen on a snapshot, so their
  * rows are locked with SKIP LOCKED (rows another worker is claiming this instant are passed over, not
  * waited for) and checked again once locked: a row another worker leased or finished meanwhile no
- * longer passes. The locks last until the caller's transaction commits the leases. (FOR UPDATE is not
- * allowed at the level of the window function, hence the candidates as a subquery.) Two candidates per
- * wanted row leave room for what other workers lock first.
+ * longer passes. The locks last until the caller's transaction commits the leases.
  */
-async function lockCandidates(
-  trx: Transaction<Schema>,
-  candidates: SelectQueryBuilder<Schema, never, { id: number }>,
-  limit: number,
-  now: number,
-): Promise<number[]> {
+async function lockCandidates(trx: Transaction<Schema>, candidates: number[], limit: number, now: number): Promise<number[]> {
   const rows = await trx
     .selectFrom('deliveries')
     .select('id')
-    .where('id', 'in', candidates)
+    .where((eb) => sql<boolean>`${eb.ref('id')} = any(${candidates})`)
     .where('status', 'in', OPEN_STATUSES)
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))

@@ -95,7 +95,7 @@ export interface Store {
   migrate(): Promise<number[]>;
   close(): Promise<void>;
   /** Called after a commit queued new deliveries, so a worker in this process can start at once. */
-  onDeliveriesQueued(listener: () => void): void;
+  onDeliveriesQueued(listener: (callbackIds: ReadonlySet<number> | null) => void): void;
 
   // accounts and tokens
   createAccount(name: string): Promise<{ id: number; name: string } | null>;
@@ -187,6 +187,8 @@ export interface Store {
   /** Voids every lease: only for a store that one worker process owns (the embedded one), at start. */
   releaseAllLeases(): Promise<number>;
   recordAttempt(outcome: AttemptOutcome): Promise<void>;
+  /** Records several outcomes in one transaction. */
+  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void>;
   discardDelivery(deliveryId: number): Promise<void>;
   pruneDeliveries(olderThanMs: number): Promise<number>;
 

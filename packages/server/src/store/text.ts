@@ -11,7 +11,7 @@ import {
 
 const NUL = '\u0000';
 
-function withoutNul<T>(value: T): T {
+export function withoutNul<T>(value: T): T {
   return typeof value === 'string' && value.includes(NUL) ? (value.replaceAll(NUL, '\uFFFD') as T) : value;
 }
 

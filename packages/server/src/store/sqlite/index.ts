@@ -51,6 +51,7 @@ export async function openSqliteStore(
     clock,
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
     migrate,
+    sqliteStatement: adapter.statement,
     close: async () => {
       await db.destroy();
     },
