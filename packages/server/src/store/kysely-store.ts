@@ -124,6 +124,9 @@ const OPEN_STATUSES = ['pending', 'failed'] as const;
 /** Deliveries inserted by one statement; a statement per size is cached, so the sizes are bounded. */
 const DELIVERY_INSERT_CHUNK = 50;
 
+/** rows in a row a claim passes over (their callbacks have no free slot left) before it stops looking */
+const CLAIM_PASS_OVER_LIMIT = 32;
+
 export interface KyselyStoreOptions {
   db: Kysely<Schema>;
   dialect: Store['dialect'];
@@ -1161,6 +1164,9 @@ export class KyselyStore implements Store {
       // so one busy callback cannot fill a batch
       const taken = new Map<number, number>();
       const candidates: number[] = [];
+      // A run of rows all of callbacks whose slots this claim filled ends the scan: behind one busy
+      // callback's backlog the rest is found by the next claim, which leaves that callback out in SQL.
+      let passedOver = 0;
       const scanLimit = Math.max(limit * 4, 200);
       await this.#statements.scan(
         trx,
@@ -1169,10 +1175,10 @@ export class KyselyStore implements Store {
         [now, now, saturated, ...OPEN_STATUSES, scanLimit],
         (row) => {
           const used = (busy.get(row.callback_id) ?? 0) + (taken.get(row.callback_id) ?? 0);
-          if (used < maxPerCallback) {
-            taken.set(row.callback_id, (taken.get(row.callback_id) ?? 0) + 1);
-            candidates.push(row.id);
-          }
+          if (used >= maxPerCallback) return ++passedOver < CLAIM_PASS_OVER_LIMIT;
+          passedOver = 0;
+          taken.set(row.callback_id, (taken.get(row.callback_id) ?? 0) + 1);
+          candidates.push(row.id);
           return candidates.length < wanted;
         },
       );
