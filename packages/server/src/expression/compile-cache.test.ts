@@ -14,6 +14,20 @@ describe('compile cache', () => {
     expect(cache.size).toBe(2);
   });
 
+  it('counts a hit on the newest entry, and on an older one, as use', () => {
+    const evicted: string[] = [];
+    const cache = createCompileCache<string>({ maxEntries: 2, maxBytes: 1000 }, (value) => evicted.push(value));
+    cache.set('a', 'A', 1);
+    cache.set('b', 'B', 1);
+    expect(cache.get('b')).toBe('B');
+    expect(cache.get('a')).toBe('A');
+    expect(cache.get('a')).toBe('A');
+    cache.set('c', 'C', 1);
+    expect(evicted).toEqual(['B']);
+    cache.set('d', 'D', 1);
+    expect(evicted).toEqual(['B', 'A']);
+  });
+
   it('evicts until the estimated bytes fit, but keeps the entry just added', () => {
     const evicted: string[] = [];
     const cache = createCompileCache<string>({ maxEntries: 10, maxBytes: 100 }, (value) => evicted.push(value));

@@ -1,5 +1,7 @@
 // Least-recently-used map, bounded by entry count and by an estimate of the bytes its values hold.
-// A Map iterates in insertion order, so re-inserting on every hit keeps the oldest entry first.
+// A Map iterates in insertion order, so re-inserting on every hit keeps the oldest entry first. A hit on
+// the entry already newest skips that (a delete and a set cost ≈ 0.3 µs, a tenth of an evaluation), which
+// is the common case of one expression evaluated against many records.
 
 export interface CompileCacheBounds {
   maxEntries: number;
@@ -16,10 +18,12 @@ export interface CompileCache<V> {
 export function createCompileCache<V>(bounds: CompileCacheBounds, onEvict: (value: V) => void): CompileCache<V> {
   const entries = new Map<string, { value: V; bytes: number }>();
   let totalBytes = 0;
+  let newest: string | undefined;
 
   function remove(key: string): void {
     const entry = entries.get(key);
     if (entry === undefined) return;
+    if (key === newest) newest = undefined;
     entries.delete(key);
     totalBytes -= entry.bytes;
     onEvict(entry.value);
@@ -29,13 +33,17 @@ export function createCompileCache<V>(bounds: CompileCacheBounds, onEvict: (valu
     get(key) {
       const entry = entries.get(key);
       if (entry === undefined) return undefined;
-      entries.delete(key);
-      entries.set(key, entry);
+      if (key !== newest) {
+        entries.delete(key);
+        entries.set(key, entry);
+        newest = key;
+      }
       return entry.value;
     },
     set(key, value, bytes) {
       remove(key);
       entries.set(key, { value, bytes });
+      newest = key;
       totalBytes += bytes;
       for (const oldest of entries.keys()) {
         if (entries.size <= bounds.maxEntries && totalBytes <= bounds.maxBytes) break;

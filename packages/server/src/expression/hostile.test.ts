@@ -76,6 +76,10 @@ describe('limits', () => {
     await expectContained(source, timeLimit);
   });
 
+  it('stops a loop of a built-in that an implicit conversion calls', async () => {
+    await expectContained('({ valueOf: Array.prototype.indexOf, length: 1e15 }) + 1', timeLimit);
+  });
+
   it('stops catastrophic regular expression backtracking', async () => {
     await expectContained("/(a+)+$/.test('a'.repeat(40) + 'b')", timeLimit);
   });

@@ -1,5 +1,5 @@
 // JavaScript that runs once inside each fresh QuickJS context, before any expression. It returns the
-// runner the host calls for every evaluation, then hardens the context so that no evaluation can leave
+// runners the host calls for every evaluation, then hardens the context so that no evaluation can leave
 // anything behind for the next one:
 // - every object reachable from the global object, and the intrinsics that are reachable only from
 //   instances (generator, iterator and %ThrowTypeError% prototypes), is frozen, so
@@ -8,11 +8,14 @@
 //   only change that evaluation's copy;
 // - names resolve through a fresh scope object per evaluation: the record's fields, then the five
 //   special names on top, then the globals; any other name reads as `undefined` instead of throwing,
-//   because profiles differ in which fields they have.
+//   because profiles differ in which fields they have. The host sends either the whole record (`run`) or,
+//   when it knows which names the expression can look up (analysis.ts), just those names' values as the
+//   scope itself (`runScope`): a name left out then resolves exactly as a field the record lacks, and no
+//   expression can tell, since it cannot look up a name it does not contain.
 // Indirect `eval('var x')` cannot add globals (the global object is frozen) and `let` inside eval code
 // stays local to that eval, so the global scope cannot carry state between evaluations either.
 //
-// The runner returns 1 (matched), 0 (not matched) or -1 (threw; the description is left in
+// A runner returns 1 (matched), 0 (not matched) or -1 (threw; the description is left in
 // `state.errorMessage`), so the host reads a number instead of inspecting an arbitrary value. Errors are
 // described inside the sandbox, under the evaluation's deadline, because describing one may run the
 // expression's own code (a getter on `message`, a `toString`).
@@ -65,6 +68,15 @@ export const sandboxPreludeSource = String.raw`(() => {
     }
   }
 
+  function runScope(compiled, scopeJson) {
+    try {
+      return compiled(setPrototypeOf(parse(scopeJson), missingNames)) ? 1 : 0;
+    } catch (error) {
+      state.errorMessage = describe(error);
+      return -1;
+    }
+  }
+
   const intrinsicsOnlyReachableFromInstances = [
     () => function* () {},
     () => (function* () {})(),
@@ -110,5 +122,5 @@ export const sandboxPreludeSource = String.raw`(() => {
   }
   hardenEverythingReachableFrom(roots);
 
-  return { run, state };
+  return { run, runScope, state };
 })()`;

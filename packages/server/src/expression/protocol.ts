@@ -1,9 +1,10 @@
 // Messages between the sandbox (main thread) and its worker thread.
+import type { EvaluationInput } from './engine.ts';
 import type { ExpressionCheck, ExpressionLimits, ExpressionOutcome } from './types.ts';
 
 export type JobRequest =
   | { kind: 'check'; source: string }
-  | { kind: 'evaluate'; source: string; recordJson: string };
+  | { kind: 'evaluate'; source: string; input: EvaluationInput };
 
 export type Job = JobRequest & { id: number };
 

@@ -27,12 +27,25 @@ export type ExpressionOutcome = { matched: boolean; error?: string };
 
 export type ExpressionCheck = { ok: true } | { ok: false; message: string };
 
+export interface ExpressionSandboxOptions {
+  /**
+   * Whether bounded expressions (no calls, no loops; see analysis.ts) are evaluated on the calling thread
+   * instead of the worker thread. Default true; false sends every evaluation through the worker.
+   */
+  mainThread?: boolean;
+}
+
+/** Where an evaluation runs; `none` for an empty expression, which matches without evaluating. */
+export type EvaluationPath = 'main thread' | 'worker thread' | 'none';
+
 export interface ExpressionSandbox {
   /** Compiles without evaluating; a syntax error comes back with the parser's message. */
   check(source: string): Promise<ExpressionCheck>;
   evaluate(source: string, record: ExpressionRecord): Promise<ExpressionOutcome>;
   /** Evaluates a batch in one round trip to the sandbox thread; outcomes are in input order. */
   evaluateMany(items: Array<{ source: string; record: ExpressionRecord }>): Promise<ExpressionOutcome[]>;
+  /** Where `evaluate(source, record)` would run, for tests and benchmarks. */
+  evaluationPath(source: string, record: ExpressionRecord): EvaluationPath;
   /** Stops the sandbox thread; calls still pending are rejected. */
   close(): Promise<void>;
 }

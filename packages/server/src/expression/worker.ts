@@ -29,7 +29,7 @@ async function answerAll(jobs: Job[]): Promise<void> {
 
 function answer(engine: ExpressionEngine, job: Job): JobAnswer {
   if (job.kind === 'check') return { id: job.id, kind: 'check', check: engine.check(job.source) };
-  return { id: job.id, kind: 'evaluate', outcome: engine.evaluate(job.source, job.recordJson) };
+  return { id: job.id, kind: 'evaluate', outcome: engine.evaluate(job.source, job.input) };
 }
 
 function parentPortOrFail(): MessagePort {
