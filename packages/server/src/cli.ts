@@ -68,7 +68,7 @@ async function run(store: Store, args: string[]): Promise<number> {
     }
     case 'migrate': {
       const ran = await store.migrate();
-      console.log(`${store.dialect} store: ${ran.length === 0 ? 'migrations up to date' : `applied migration ${ran.join(', ')}`}`);
+      console.log(`${store.dialect} store: ${ran.length === 0 ? 'migrations up to date' : `applied migration${ran.length > 1 ? 's' : ''} ${ran.join(', ')}`}`);
       return 0;
     }
     case 'export': {

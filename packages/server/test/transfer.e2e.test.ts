@@ -115,10 +115,10 @@ describe('moving an embedded store into PostgreSQL', () => {
 
     const exported = await cli('sqlite', ['export', exportFile]);
     expect(exported.stderr).toMatch(/^exported 2 accounts, 2 tokens, 2 databases, 1 collections, 2 profiles, 1 subprofiles, 2 callbacks, 3 callback_secrets, 4 events, 4 deliveries, 4 delivery_attempts from the sqlite store/);
-    expect(readFileSync(exportFile, 'utf8').split('\n')[0]).toMatch(/^\{"format":"tidings-export","schema":1,"dialect":"sqlite"/);
+    expect(readFileSync(exportFile, 'utf8').split('\n')[0]).toMatch(/^\{"format":"tidings-export","schema":2,"dialect":"sqlite"/);
 
     database = await createTestDatabase({ migrated: false });
-    expect((await cli('postgres', ['migrate'])).stdout).toBe('postgres store: applied migration 1\n');
+    expect((await cli('postgres', ['migrate'])).stdout).toBe('postgres store: applied migrations 1, 2\n');
     expect((await cli('postgres', ['import'], exportFile)).stdout).toMatch(/^imported 2 accounts, .* 4 delivery_attempts into the postgres store/);
     await expect(cli('postgres', ['import', exportFile])).rejects.toThrow(/the target store is not empty/);
 

@@ -105,6 +105,14 @@ describe('callbacks', () => {
       expect((await limited.request('POST', '/v1/collection/1/callbacks', { body: { url: URL_OK } })).status).toBe(201);
       const third = await limited.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
       expect(third.body).toMatchObject({ error: { code: 'callback_limit_reached' } });
+      // the count follows deletes: of a callback, and of a collection with its callbacks
+      expect((await limited.request('DELETE', '/v1/callback/1')).status).toBe(204);
+      expect((await limited.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } })).status).toBe(201);
+      expect((await limited.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } })).status).toBe(400);
+      expect((await limited.request('DELETE', '/v1/collection/1')).status).toBe(204);
+      expect((await limited.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } })).status).toBe(201);
+      const full = await limited.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
+      expect(full.body).toMatchObject({ error: { code: 'callback_limit_reached' } });
     } finally {
       await limited.close();
     }

@@ -399,13 +399,20 @@ export class KyselyStore implements Store {
     return row ? toCollection(row) : null;
   }
 
-  async deleteCollection(accountId: number, id: number): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('collections')
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  deleteCollection(accountId: number, id: number): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const collection = await this.#collectionRow(trx, accountId, id);
+      if (!collection) return false;
+      // the collection's callbacks go with it (ON DELETE CASCADE)
+      const callbacks = await trx
+        .selectFrom('callbacks')
+        .select(({ fn }) => fn.countAll<number>().as('n'))
+        .where('collection_id', '=', id)
+        .executeTakeFirstOrThrow();
+      await trx.deleteFrom('collections').where('id', '=', id).execute();
+      await this.#countCallbacksOut(trx, collection.database_id, Number(callbacks.n));
+      return true;
+    });
   }
 
   // the outbox
@@ -890,12 +897,23 @@ export class KyselyStore implements Store {
       // two creates at once in one database must not both pass the limit
       await trx.selectFrom('databases').select('id').where('id', '=', databaseId).forNoKeyUpdate().execute();
     }
-    const existing = await trx
-      .selectFrom('callbacks')
-      .select(({ fn }) => fn.countAll<number>().as('n'))
-      .where('database_id', '=', databaseId)
-      .executeTakeFirstOrThrow();
-    if (Number(existing.n) >= maxPerDatabase) return { limitReached: true };
+    const database = await this.#statements.first(
+      trx,
+      'callbackCount',
+      () => trx.selectFrom('databases').select('callback_count').where('id', '=', databaseId),
+      [databaseId],
+    );
+    if (Number(database?.callback_count ?? 0) >= maxPerDatabase) return { limitReached: true };
+    await this.#statements.rows(
+      trx,
+      'countCallbackIn',
+      () =>
+        trx
+          .updateTable('databases')
+          .set((eb) => ({ callback_count: eb('callback_count', '+', 1) }))
+          .where('id', '=', databaseId),
+      [1, databaseId],
+    );
     const { stamp } = this.#now();
     const row = await trx
       .insertInto('callbacks')
@@ -985,13 +1003,27 @@ export class KyselyStore implements Store {
     return row ? toCallback(row) : null;
   }
 
-  async deleteCallback(accountId: number, id: number): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('callbacks')
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  deleteCallback(accountId: number, id: number): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const deleted = await trx
+        .deleteFrom('callbacks')
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .returning('database_id')
+        .executeTakeFirst();
+      if (deleted === undefined) return false;
+      await this.#countCallbacksOut(trx, deleted.database_id, 1);
+      return true;
+    });
+  }
+
+  async #countCallbacksOut(trx: Transaction<Schema>, databaseId: number, count: number): Promise<void> {
+    if (count === 0) return;
+    await trx
+      .updateTable('databases')
+      .set((eb) => ({ callback_count: eb('callback_count', '-', count) }))
+      .where('id', '=', databaseId)
+      .execute();
   }
 
   async #secretOf(db: Db, callbackId: number, nowMs: number): Promise<CallbackSecret> {

@@ -22,6 +22,8 @@ export interface DatabasesTable {
   name: string;
   description: string;
   created: string;
+  /** how many callbacks the database and its collections have, kept by the store */
+  callback_count: Generated<number>;
 }
 
 export interface CollectionsTable {

@@ -1,5 +1,5 @@
 // The export file: JSON lines. The first line is the header, every other line one row:
-//   {"format":"tidings-export","schema":1,"dialect":"sqlite","exported":"2026-11-22T09:00:00.000Z"}
+//   {"format":"tidings-export","schema":2,"dialect":"sqlite","exported":"2026-11-22T09:00:00.000Z"}
 //   {"table":"accounts","row":{"id":1,"name":"default","created":"2026-11-22 09:00:00"}}
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';

@@ -235,7 +235,7 @@ describe('migrations', () => {
     await admin.connect();
     const { rows } = await admin.query<{ version: number }>('SELECT version FROM schema_migrations');
     await admin.end();
-    expect(rows.map((row) => row.version)).toEqual([1]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2]);
     expect(await stores[0]!.migrate()).toEqual([]);
   });
 });

@@ -129,4 +129,14 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       CREATE INDEX delivery_attempts_delivery ON delivery_attempts(delivery_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'databases keep their number of callbacks',
+    // the limit on callbacks per database was checked by counting them: a scan of the index that grew
+    // with every callback (creating the 50,000th read 50,000 entries)
+    sql: `
+      ALTER TABLE databases ADD COLUMN callback_count BIGINT NOT NULL DEFAULT 0;
+      UPDATE databases SET callback_count = (SELECT count(*) FROM callbacks WHERE callbacks.database_id = databases.id);
+    `,
+  },
 ];
