@@ -1,7 +1,6 @@
 // The Store on Kysely: one implementation for the embedded SQLite store and for PostgreSQL.
 // Every change to a profile or subprofile queues its messages in the same transaction (outbox).
 import { createHash } from 'node:crypto';
-import type { StatementSync } from 'node:sqlite';
 import { sql, type Compilable, type Expression, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type {
   Callback,
@@ -33,7 +32,7 @@ import type {
   Schema,
   SubprofilesTable,
 } from './schema.ts';
-import { Statements } from './statements.ts';
+import { Statements, type SqliteConnection } from './statements.ts';
 import { exportTables, importTables, type TableName, type TableRows } from './transfer.ts';
 import type {
   AccountSummary,
@@ -146,8 +145,8 @@ export interface KyselyStoreOptions {
     announce(trx: Transaction<Schema>): Promise<void>;
     listen(signal: () => void): void;
   };
-  /** the embedded store's connection, for the hot queries to run on directly inside a transaction */
-  sqliteStatement?: (sql: string) => StatementSync;
+  /** the embedded store's connection, for the hot queries to run on directly */
+  sqlite?: SqliteConnection;
 }
 
 export class KyselyStore implements Store {
@@ -171,7 +170,7 @@ export class KyselyStore implements Store {
     this.#migrate = options.migrate;
     this.#close = options.close;
     this.#crossProcess = options.crossProcess;
-    this.#statements = new Statements(options.sqliteStatement);
+    this.#statements = new Statements(options.sqlite);
   }
 
   migrate(): Promise<number[]> {
@@ -857,16 +856,23 @@ export class KyselyStore implements Store {
 
   // callbacks
 
-  #listCallbacks(page: Page, scope: { databaseId: number } | { collectionId: number }) {
-    let base = this.#db.selectFrom('callbacks');
-    base =
+  async #listCallbacks(page: Page, scope: { databaseId: number } | { collectionId: number }): Promise<ListEnvelope<Callback>> {
+    const db = this.#db;
+    const [key, scopeId, base] =
       'databaseId' in scope
-        ? base.where('database_id', '=', scope.databaseId).where('collection_id', 'is', null)
-        : base.where('collection_id', '=', scope.collectionId);
+        ? (['databaseCallbacks', scope.databaseId, () => db.selectFrom('callbacks').where('database_id', '=', scope.databaseId).where('collection_id', 'is', null)] as const)
+        : (['collectionCallbacks', scope.collectionId, () => db.selectFrom('callbacks').where('collection_id', '=', scope.collectionId)] as const);
+    // the queries are built on their first run only (see statements.ts)
     return this.#list(
       page,
-      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
-      () => base.selectAll().orderBy('id').limit(page.limit).offset(page.start).execute(),
+      async () =>
+        (await this.#statements.first(db, `${key}:count`, () => base().select(({ fn }) => fn.countAll<number>().as('n')), [scopeId]))?.n ?? 0,
+      () =>
+        this.#statements.rows(db, `${key}:page`, () => base().selectAll().orderBy('id').limit(page.limit).offset(page.start), [
+          scopeId,
+          page.limit,
+          page.start,
+        ]),
       toCallback,
     );
   }

@@ -2,7 +2,9 @@
 // one once, then every call runs the cached SQL with its own parameters. Building and compiling cost
 // more than running a point query on SQLite (the benchmarks' profiles showed Kysely at 23% of a
 // delivery's CPU), and on SQLite a statement inside a transaction skips Kysely's driver altogether:
-// node:sqlite is synchronous, and the transaction already holds the store's only connection.
+// node:sqlite is synchronous, and the transaction already holds the store's only connection. Outside
+// any transaction a statement runs there directly too when no transaction is open on the connection
+// (another request's, between two of its awaits): it reads what is committed, as it would through Kysely.
 import { CompiledQuery, type Compilable, type Kysely, type Transaction } from 'kysely';
 import type { StatementSync } from 'node:sqlite';
 import type { Schema } from './schema.ts';
@@ -10,13 +12,25 @@ import { withoutNul } from './text.ts';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
 
+export interface SqliteConnection {
+  /** a prepared statement, cached */
+  statement(sql: string): StatementSync;
+  /** whether a transaction is open on the connection */
+  inTransaction(): boolean;
+}
+
 export class Statements {
   readonly #sql = new Map<string, string>();
-  readonly #sqlite: ((sql: string) => StatementSync) | undefined;
+  readonly #sqlite: SqliteConnection | undefined;
 
-  /** `sqlite` prepares (and caches) a statement on the embedded store's connection; absent for PostgreSQL. */
-  constructor(sqlite?: (sql: string) => StatementSync) {
+  /** `sqlite` is the embedded store's connection; absent for PostgreSQL. */
+  constructor(sqlite?: SqliteConnection) {
     this.#sqlite = sqlite;
+  }
+
+  #direct(db: Db): SqliteConnection | undefined {
+    const sqlite = this.#sqlite;
+    return sqlite !== undefined && (db.isTransaction || !sqlite.inTransaction()) ? sqlite : undefined;
   }
 
   /**
@@ -38,7 +52,8 @@ export class Statements {
       sql = compiled.sql;
       this.#sql.set(key, sql);
     }
-    if (this.#sqlite !== undefined && db.isTransaction) return this.#sqlite(sql).all(...(values as never[])) as Row[];
+    const direct = this.#direct(db);
+    if (direct !== undefined) return direct.statement(sql).all(...(values as never[])) as Row[];
     return (await db.executeQuery<Row>(CompiledQuery.raw(sql, values))).rows;
   }
 
@@ -53,9 +68,10 @@ export class Statements {
     parameters: readonly unknown[],
     take: (row: Row) => boolean,
   ): Promise<void> {
-    if (this.#sqlite !== undefined && db.isTransaction && this.#sql.has(key)) {
+    const direct = this.#direct(db);
+    if (direct !== undefined && this.#sql.has(key)) {
       const sql = this.#sql.get(key) as string;
-      for (const row of this.#sqlite(sql).iterate(...(parameters.map(withoutNul) as never[]))) {
+      for (const row of direct.statement(sql).iterate(...(parameters.map(withoutNul) as never[]))) {
         if (!take(row as Row)) return;
       }
       return;

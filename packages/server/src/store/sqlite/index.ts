@@ -51,7 +51,7 @@ export async function openSqliteStore(
     clock,
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
     migrate,
-    sqliteStatement: adapter.statement,
+    sqlite: { statement: adapter.statement, inTransaction: () => raw.isTransaction },
     close: async () => {
       await db.destroy();
     },
