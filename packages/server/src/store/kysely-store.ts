@@ -1,7 +1,7 @@
 // The Store on Kysely: one implementation for the embedded SQLite store and for PostgreSQL.
 // Every change to a profile or subprofile queues its messages in the same transaction (outbox).
 import { createHash } from 'node:crypto';
-import { sql, type Compilable, type Expression, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Compilable, type Expression, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type {
   Callback,
   CallbackSecret,
@@ -1221,7 +1221,7 @@ export class KyselyStore implements Store {
         },
       );
       if (candidates.length === 0) return [];
-      const ids = this.dialect === 'postgres' ? await lockCandidates(trx, this.#idList(candidates) as number[], limit, now) : candidates;
+      const ids = this.dialect === 'postgres' ? await this.#lockCandidates(trx, candidates, limit, now) : candidates;
       if (ids.length === 0) return [];
       const idList = this.#idList(ids);
       const leaseUntil = now + leaseMs;
@@ -1322,6 +1322,34 @@ export class KyselyStore implements Store {
       .orderBy('d.next_attempt_at')
       .orderBy('d.id')
       .limit(scanLimit);
+  }
+
+  /**
+   * PostgreSQL, where several workers claim at once: the candidates were chosen on a snapshot, so their
+   * rows are locked with SKIP LOCKED (rows another worker is claiming this instant are passed over, not
+   * waited for) and checked again once locked: a row another worker leased or finished meanwhile no
+   * longer passes. The locks last until the caller's transaction commits the leases.
+   */
+  async #lockCandidates(trx: Transaction<Schema>, candidates: number[], limit: number, now: number): Promise<number[]> {
+    const rows = await this.#statements.rows(
+      trx,
+      'lockCandidates',
+      () =>
+        trx
+          .selectFrom('deliveries')
+          .select('id')
+          .where((eb) => this.#oneOf(eb.ref('id'), candidates))
+          .where('status', 'in', OPEN_STATUSES)
+          .where('next_attempt_at', '<=', now)
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      [candidates, ...OPEN_STATUSES, now, now, limit],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** A list of IDs as one parameter, so that statements over lists keep one shape: see #oneOf. */
@@ -1460,29 +1488,6 @@ export class KyselyStore implements Store {
       .execute();
     return Number(result.numDeletedRows);
   }
-}
-
-/**
- * PostgreSQL, where several workers claim at once: the candidates were chosen on a snapshot, so their
- * rows are locked with SKIP LOCKED (rows another worker is claiming this instant are passed over, not
- * waited for) and checked again once locked: a row another worker leased or finished meanwhile no
- * longer passes. The locks last until the caller's transaction commits the leases.
- */
-async function lockCandidates(trx: Transaction<Schema>, candidates: number[], limit: number, now: number): Promise<number[]> {
-  const rows = await trx
-    .selectFrom('deliveries')
-    .select('id')
-    .where((eb) => sql<boolean>`${eb.ref('id')} = any(${candidates})`)
-    .where('status', 'in', OPEN_STATUSES)
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  return rows.map((row) => row.id);
 }
 
 /** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole. */
