@@ -71,6 +71,21 @@ describe('the server process', () => {
 
     const big = `{"name":"${'x'.repeat(3 * 1024 * 1024)}"}`;
     expect((await call(base, 'POST', '/v1/databases', TOKEN, undefined, big)).status).toBe(413);
+    // a body sent in chunks declares no length: it is refused once the limit is passed while reading
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 48; i++) controller.enqueue(new TextEncoder().encode(i === 0 ? '{"name":"' : 'x'.repeat(64 * 1024)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${base}/v1/databases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: chunks,
+      duplex: 'half',
+    } as RequestInit);
+    expect((await checker.check('POST', '/v1/databases', streamed)).status).toBe(413);
+    expect((await call(base, 'GET', '/v1/databases', TOKEN)).body).toMatchObject({ total: 1 });
 
     expect(await server?.stop('SIGTERM')).toBe(0);
     base = await start();

@@ -330,6 +330,29 @@ describe('ordering, test messages, rotation and the SSRF guard', () => {
   });
 });
 
+describe('a backlog', () => {
+  it('of a receiver that does not answer does not hold back the deliveries of another callback', async () => {
+    const slow = await startReceiver();
+    try {
+      slow.respond(() => undefined);
+      const stuck = (await h.request('POST', '/v1/database/1/callbacks', { body: { url: `${slow.url}/slow` } })).body as { ID: string };
+      // more due deliveries ahead of the others than a claim passes over or scans
+      for (let i = 0; i < 250; i++) await h.request('POST', '/v1/database/1/profiles', { body: {} });
+      h.startWorker({ concurrency: 8, deliveryTimeoutMs: 10_000 });
+      await slow.waitFor(2, 3_000);
+      await createCallback('database/1', {});
+      for (let i = 1; i <= 5; i++) await h.request('PUT', `/v1/profile/${i}`, { body: { fields: { n: String(i) } } });
+      await receiver.waitFor(5, 3_000);
+      expect(receiver.requests.map((request) => (JSON.parse(request.body) as CallbackMessage).profile).sort()).toEqual(['1', '2', '3', '4', '5']);
+      // two slots of eight at most for the slow one, and its backlog all still queued
+      expect(slow.requests.length).toBe(2);
+      expect((await h.request('GET', `/v1/callback/${stuck.ID}/deliveries?limit=1`)).body).toMatchObject({ total: 255 });
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('retrying by hand', () => {
   it('leaves a delivery that is being attempted alone, so it is not sent twice', async () => {
     const callback = await createCallback('database/1', {});
