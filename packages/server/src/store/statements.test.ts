@@ -23,6 +23,7 @@ beforeEach(() => {
       return adapter.statement(sql);
     },
     inTransaction: () => raw.isTransaction,
+    exec: (sql) => raw.exec(sql),
   });
 });
 

@@ -17,6 +17,8 @@ export interface SqliteConnection {
   statement(sql: string): StatementSync;
   /** whether a transaction is open on the connection */
   inTransaction(): boolean;
+  /** runs SQL without parameters or results (savepoints) */
+  exec(sql: string): void;
 }
 
 export class Statements {

@@ -51,7 +51,7 @@ export async function openSqliteStore(
     clock,
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
     migrate,
-    sqlite: { statement: adapter.statement, inTransaction: () => raw.isTransaction },
+    sqlite: { statement: adapter.statement, inTransaction: () => raw.isTransaction, exec: (sql) => raw.exec(sql) },
     close: async () => {
       await db.destroy();
     },
