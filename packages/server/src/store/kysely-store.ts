@@ -499,7 +499,10 @@ export class KyselyStore implements Store {
     }
   }
 
-  /** A write that may queue deliveries: other processes hear of them on commit, this one right after. */
+  /**
+   * A write (that may queue deliveries: other processes hear of them on commit, this one right after).
+   * The worker's claims and records are writes too.
+   */
   #write<T>(work: (trx: Transaction<Schema>, queued: Queued) => Promise<T>): Promise<T> {
     const sqlite = this.#sqlite;
     if (sqlite === undefined) return this.#writeAlone(work);
@@ -1262,7 +1265,8 @@ export class KyselyStore implements Store {
     busy: ReadonlyMap<number, number> = new Map(),
   ): Promise<DueDelivery[]> {
     const saturated = this.#idList([...busy].filter(([, count]) => count >= maxPerCallback).map(([id]) => id));
-    return this.#db.transaction().execute(async (trx) => {
+    // on the embedded store, in the transaction the writes of the moment share (see #writeTogether)
+    return this.#write(async (trx) => {
       const now = this.#clock.now();
       // Two candidates per wanted row on PostgreSQL leave room for what other workers lock first.
       const wanted = this.dialect === 'postgres' ? limit * 2 : limit;
@@ -1459,7 +1463,7 @@ export class KyselyStore implements Store {
 
   /** Every outcome in one transaction: the worker records what finished meanwhile together. */
   recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#write(async (trx) => {
       const { stamp } = this.#now();
       for (const outcome of outcomes) await this.#recordOne(trx, outcome, stamp);
     });
