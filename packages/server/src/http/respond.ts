@@ -1,5 +1,6 @@
 // Typed responses: the status and body must be ones the contract declares for the operation.
-import type { operations } from '@tidings/spec';
+import type { ListEnvelope, operations } from '@tidings/spec';
+import type { JsonText } from '../store/store.ts';
 
 type Responses<Op extends keyof operations> = operations[Op]['responses'];
 type JsonBody<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;
@@ -14,6 +15,14 @@ export function json<Op extends keyof operations, Status extends keyof Responses
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
+}
+
+type ListItem<Op extends keyof operations> = JsonBody<Responses<Op>[200 & keyof Responses<Op>]> extends { data: Array<infer Item> } ? Item : never;
+
+/** A 200 list whose items the store serialised already: the envelope is written around them. */
+export function jsonList<Op extends keyof operations>(_operation: Op, list: ListEnvelope<JsonText<ListItem<Op>>>): Response {
+  const body = `{"start":${list.start},"limit":${list.limit},"count":${list.count},"total":${list.total},"data":[${list.data.join(',')}]}`;
+  return new Response(body, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
 export function created<Op extends keyof operations>(

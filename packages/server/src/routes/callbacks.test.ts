@@ -36,6 +36,25 @@ describe('callbacks', () => {
     expect(read.body).not.toHaveProperty('secret');
   });
 
+  it('lists each callback exactly as it reads alone, whatever its text holds', async () => {
+    const expressions = ['', `company == "Ünïcødé 😀" && city != 'a\\b'`, 'a\n\t&& b // tab, newline\u0001', '"</script>" + "\u2028"'];
+    for (const expression of expressions) {
+      expect((await h.request('POST', '/v1/database/1/callbacks', { body: { url: `${URL_OK}?q=1&r="x"`, expression } })).status).toBe(201);
+    }
+    expect((await h.request('POST', '/v1/collection/1/callbacks', { body: { url: URL_OK, method: 'xml', ordering: 'profile' } })).status).toBe(201);
+    await h.request('PUT', '/v1/callback/2', { body: { disabled: true, action: 'delete' } });
+    const listed = [
+      ...((await h.request('GET', '/v1/database/1/callbacks')).body as { data: unknown[] }).data,
+      ...((await h.request('GET', '/v1/collection/1/callbacks')).body as { data: unknown[] }).data,
+    ];
+    expect(listed).toHaveLength(5);
+    for (const [index, item] of listed.entries()) {
+      expect(item).toStrictEqual((await h.request('GET', `/v1/callback/${index + 1}`)).body);
+    }
+    const page = await h.request('GET', '/v1/database/1/callbacks?start=1&limit=2');
+    expect(page.body).toMatchObject({ start: 1, limit: 2, count: 2, total: 4, data: [{ ID: '2', disabled: true }, { ID: '3' }] });
+  });
+
   it('creates collection callbacks that carry both their collection and database', async () => {
     const response = await h.request('POST', '/v1/collection/1/callbacks', {
       body: { url: URL_OK, method: 'xml', action: 'create', expression: "product == 'MacBook'" },

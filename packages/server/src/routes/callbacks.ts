@@ -5,7 +5,7 @@ import { readBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError, notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
-import { created, deleted, json } from '../http/respond.ts';
+import { created, deleted, json, jsonList } from '../http/respond.ts';
 import { checkCallbackUrl } from '../net/url-policy.ts';
 
 export function newSecret(): string {
@@ -18,6 +18,8 @@ async function checkCallbackInput(c: Context<AppEnv>, input: CallbackUpdate): Pr
   if (input.url !== undefined) {
     const verdict = checkCallbackUrl(input.url, allowedNetworks);
     if (!verdict.ok) throw new ApiError(400, verdict.code, verdict.message);
+    // stored normalized: what is sent to, and a valid URI (`"` in a query becomes %22)
+    input.url = verdict.url.href;
   }
   if (input.expression !== undefined && input.expression.trim() !== '') {
     if (input.expression.length > config.maxExpressionLength) {
@@ -46,7 +48,7 @@ export const callbackRoutes = new Hono<AppEnv>()
     const page = readPage(c, 'listDatabaseCallbacks');
     const list = await c.var.deps.store.listDatabaseCallbacks(c.var.principal.accountId, databaseId, page);
     if (!list) throw notFound('database', c.req.param('databaseID'));
-    return json('listDatabaseCallbacks', 200, list);
+    return jsonList('listDatabaseCallbacks', list);
   })
   .post('/database/:databaseID/callbacks', async (c) => {
     const databaseId = parseId('database', c.req.param('databaseID'));
@@ -64,7 +66,7 @@ export const callbackRoutes = new Hono<AppEnv>()
     const page = readPage(c, 'listCollectionCallbacks');
     const list = await c.var.deps.store.listCollectionCallbacks(c.var.principal.accountId, collectionId, page);
     if (!list) throw notFound('collection', c.req.param('collectionID'));
-    return json('listCollectionCallbacks', 200, list);
+    return jsonList('listCollectionCallbacks', list);
   })
   .post('/collection/:collectionID/callbacks', async (c) => {
     const collectionId = parseId('collection', c.req.param('collectionID'));
