@@ -157,6 +157,8 @@ export interface KyselyStoreOptions {
   };
   /** the embedded store's connection, for the hot queries to run on directly */
   sqlite?: SqliteConnection;
+  /** told the SQL of each hot query once (PostgreSQL prepares them) */
+  onHotQuery?: (sql: string) => void;
 }
 
 export class KyselyStore implements Store {
@@ -184,7 +186,7 @@ export class KyselyStore implements Store {
     this.#migrate = options.migrate;
     this.#close = options.close;
     this.#crossProcess = options.crossProcess;
-    this.#statements = new Statements(options.sqlite);
+    this.#statements = new Statements(options.sqlite, options.onHotQuery);
     this.#sqlite = options.sqlite;
   }
 

@@ -24,10 +24,15 @@ export interface SqliteConnection {
 export class Statements {
   readonly #sql = new Map<string, string>();
   readonly #sqlite: SqliteConnection | undefined;
+  readonly #onCompiled: ((sql: string) => void) | undefined;
 
-  /** `sqlite` is the embedded store's connection; absent for PostgreSQL. */
-  constructor(sqlite?: SqliteConnection) {
+  /**
+   * `sqlite` is the embedded store's connection; absent for PostgreSQL, which is told each hot
+   * query's SQL instead (`onCompiled`), to run it as a prepared statement.
+   */
+  constructor(sqlite?: SqliteConnection, onCompiled?: (sql: string) => void) {
     this.#sqlite = sqlite;
+    this.#onCompiled = onCompiled;
   }
 
   #direct(db: Db): SqliteConnection | undefined {
@@ -53,6 +58,7 @@ export class Statements {
       }
       sql = compiled.sql;
       this.#sql.set(key, sql);
+      this.#onCompiled?.(sql);
     }
     const direct = this.#direct(db);
     if (direct !== undefined) return direct.statement(sql).all(...(values as never[])) as Row[];

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Clock } from '../../clock.ts';
 import { KyselyStore } from '../kysely-store.ts';
@@ -31,6 +31,35 @@ export interface PostgresStoreOptions {
   onError?: (message: string) => void;
 }
 
+/**
+ * The pool as Kysely sees it, with the hot queries (statements.ts) run as prepared statements: each
+ * connection parses and plans one once, instead of on every call (the claim's plan alone cost more
+ * than running it). `hotQueries` maps their SQL to a statement name.
+ */
+function preparing(pool: pg.Pool, hotQueries: ReadonlyMap<string, string>): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    options: pool.options,
+    end: () => pool.end(),
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapped = clients.get(client);
+      if (wrapped === undefined) {
+        wrapped = {
+          processID: (client as pg.PoolClient & { processID?: number }).processID,
+          release: (destroy?: boolean) => client.release(destroy),
+          query: ((query: unknown, values?: unknown[]) => {
+            const name = typeof query === 'string' ? hotQueries.get(query) : undefined;
+            return name === undefined ? client.query(query as never, values as never) : client.query({ name, text: query as string, values: values ?? [] });
+          }) as unknown as PostgresPoolClient['query'],
+        };
+        clients.set(client, wrapped);
+      }
+      return wrapped;
+    },
+  };
+}
+
 /** The PostgreSQL store: a pool over DATABASE_URL, migrated on open under an advisory lock. */
 export async function openPostgresStore(url: string, clock: Clock, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
   const onError = options.onError ?? ((message: string) => console.error(`tidings postgres: ${message}`));
@@ -39,7 +68,8 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
   // an idle connection that the server closes (restart, failover) is dropped from the pool; without a
   // listener the error would end the process
   pool.on('error', (error) => onError(`idle connection lost: ${error.message}`));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [replaceNulInText] });
+  const hotQueries = new Map<string, string>();
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparing(pool, hotQueries) }), plugins: [replaceNulInText] });
   const listeners: DeliveriesListener[] = [];
 
   const migrate = async (): Promise<number[]> => {
@@ -82,6 +112,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     clock,
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
     migrate,
+    onHotQuery: (sql) => hotQueries.set(sql, `tidings_${hotQueries.size + 1}`),
     crossProcess: {
       announce: notifyDeliveriesQueued,
       listen: (signal) => {
