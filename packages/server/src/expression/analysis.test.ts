@@ -29,6 +29,8 @@ describe('analyzeExpression: bounded', () => {
     "fields['x'] / 2",
     'this.x === undefined',
     'a.new == a.function',
+    'a.in / 2 > a.typeof',
+    `${'('.repeat(64)}a${')'.repeat(64)}`,
   ])('admits %s', (source) => {
     expect(bounded(source)).toBe(true);
   });
@@ -74,6 +76,13 @@ describe('analyzeExpression: bounded', () => {
     ['a private name', '#x in a'],
     ['an unterminated string', "'abc"],
     ['unbalanced brackets', '1), (2'],
+    ['a call of a property named in', 'a.in()'],
+    ['a call of a property named in after a space', "fields . in ('x')"],
+    ['a call of a property named typeof', 'a.typeof(1)'],
+    ['an optional call of a property named void', 'a?.void()'],
+    ['a call of a property named instanceof', 'a.instanceof()'],
+    ['brackets nested too deep', `${'('.repeat(65)}a${')'.repeat(65)}`],
+    ['array literals nested too deep', `${'['.repeat(65)}${']'.repeat(65)}`],
   ])('refuses %s', (_what, source) => {
     expect(bounded(source)).toBe(false);
   });
@@ -108,5 +117,31 @@ describe('analyzeExpression: names', () => {
 
   it('ends a line comment where JavaScript does, at U+2028 too', () => {
     expect(names('a // comment\u2028 + b')).toEqual(['a', 'b']);
+  });
+});
+
+describe('analyzeExpression: member keys', () => {
+  const memberKeys = (source: string) => analyzeExpression(source).memberKeys;
+
+  it('lists the keys of fields and previous read with static keys', () => {
+    expect(memberKeys("fields.x == 'y' && fields['my key'] != previous?.x")).toEqual({ fields: ['x', 'my key'], previous: ['x'] });
+    expect(memberKeys("previous?.['a'] + fields.in + fields.x.length")).toEqual({ previous: ['a'], fields: ['in', 'x'] });
+  });
+
+  it('needs the whole object for any other use', () => {
+    for (const source of [
+      "'x' in fields",
+      'fields[key]',
+      "fields + ''",
+      "fields.x == 'y' && fields",
+      "fields['a' + 'b']",
+      "fields['\\x41']",
+      "fields.hasOwnProperty('y')",
+      '(fields.valueOf)()',
+      'fields.x?.()',
+      'Object.keys(fields)',
+    ]) {
+      expect(memberKeys(source), source).toEqual({});
+    }
   });
 });

@@ -26,18 +26,40 @@
 //      statements (`;`, `{`), and keywords other than `typeof`, `void`, `in`, `instanceof`, `true`,
 //      `false`, `null` and `this`;
 //    - whatever this scanner does not understand: a backslash or a non-ASCII character outside a string
-//      literal (an escaped or Unicode identifier), unbalanced brackets.
+//      literal (an escaped or Unicode identifier), unbalanced brackets;
+//    - brackets nested deeper than `largestBoundedNesting`: QuickJS parses them recursively, and its
+//      WebAssembly frames run on the calling thread's stack (499 nested parentheses took ≈ 700 KB).
+//    A name after `.` or `?.` is a property name, whatever it spells: `a.in()` and `a?.typeof()` call.
 //    Division is admitted only where `/` cannot start a regular expression (after a name, a literal, `)`
 //    or `]`); `//` and `/*` comments are skipped.
+
+//
+// 3. Which keys of `fields` and `previous` can it read? When every mention of one of them is a member
+//    access with a static key (`fields.x`, `fields['x']`, `previous?.x`, `previous?.['x']`) that is not
+//    called, nor parenthesised (`(fields.x)()` would call with `fields` as `this` too), the expression
+//    can observe nothing of that object but those keys' values: the host then sends just those keys.
+//    Any other mention (`'x' in fields`, `fields[k]`, `fields + ''`, `fields.hasOwnProperty('y')`) needs
+//    the whole object.
 
 export interface ExpressionAnalysis {
   /** The names the expression may look up in its scope; undefined when it needs the whole record. */
   readonly names: readonly string[] | undefined;
+  /**
+   * For `fields` and `previous`, when named: the only keys the expression can read from the object
+   * (see 3 above). A name that is named but absent here needs its whole object.
+   */
+  readonly memberKeys: Readonly<Partial<Record<string, readonly string[]>>>;
   /** True when the expression cannot loop or call (see above). */
   readonly bounded: boolean;
 }
 
-const wholeRecord: ExpressionAnalysis = { names: undefined, bounded: false };
+const wholeRecord: ExpressionAnalysis = { names: undefined, memberKeys: {}, bounded: false };
+
+/** Deeper nesting of brackets sends an expression to the worker (see 2 above). */
+export const largestBoundedNesting = 64;
+
+/** The names whose values are objects of record data, which may be sent in part (see 3 above). */
+const objectNames = new Set(['fields', 'previous']);
 
 /** Keywords a bounded expression may contain: operators and literal values. */
 const boundedKeywords = new Set(['typeof', 'void', 'in', 'instanceof', 'true', 'false', 'null', 'this']);
@@ -76,7 +98,8 @@ const boundedPunctuators = new Set([
 
 const closers: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
-type Token = { kind: 'name' | 'number' | 'string' | 'punctuator'; text: string };
+/** A `property` is a name written after `.` or `?.`. */
+type Token = { kind: 'name' | 'property' | 'number' | 'string' | 'punctuator'; text: string };
 
 const identifierStart = /[A-Za-z_$]/;
 const identifierPart = /[A-Za-z0-9_$]/;
@@ -89,6 +112,7 @@ const whitespace = new Set([' ', '\t', '\v', '\f', ...lineTerminators]);
 
 export function analyzeExpression(source: string): ExpressionAnalysis {
   const names = new Set<string>();
+  const tokens: Token[] = [];
   const open: string[] = [];
   let previous: Token | undefined;
   let bounded = true;
@@ -120,9 +144,9 @@ export function analyzeExpression(source: string): ExpressionAnalysis {
     if (identifierStart.test(char)) {
       identifierRun.lastIndex = index;
       identifierRun.test(source);
-      token = { kind: 'name', text: source.slice(index, identifierRun.lastIndex) };
-      index = identifierRun.lastIndex;
       const isProperty = previous?.kind === 'punctuator' && (previous.text === '.' || previous.text === '?.');
+      token = { kind: isProperty ? 'property' : 'name', text: source.slice(index, identifierRun.lastIndex) };
+      index = identifierRun.lastIndex;
       if (!isProperty) {
         if (token.text === 'eval') return wholeRecord;
         names.add(token.text);
@@ -162,16 +186,66 @@ export function analyzeExpression(source: string): ExpressionAnalysis {
       index += text.length;
       if (!boundedPunctuators.has(text)) bounded = false;
       if (text === '(' && isCallee(previous)) bounded = false;
-      if (text === '(' || text === '[' || text === '{') open.push(text);
+      if (text === '(' || text === '[' || text === '{') {
+        open.push(text);
+        if (open.length > largestBoundedNesting) bounded = false;
+      }
       const opener = closers[text];
       if (opener !== undefined && open.pop() !== opener) bounded = false;
     }
+    tokens.push(token);
     previous = token;
   }
 
   if (open.length > 0) bounded = false;
   if (divisionAfterParenthesis && !bounded) return wholeRecord;
-  return { names: [...names], bounded };
+  return { names: [...names], memberKeys: memberKeysOf(tokens), bounded };
+}
+
+/** The keys of each object name that every one of its mentions reads statically (see 3 above). */
+function memberKeysOf(tokens: readonly Token[]): Partial<Record<string, string[]>> {
+  const keys = new Map<string, Set<string> | null>();
+  tokens.forEach((token, index) => {
+    if (token.kind !== 'name' || !objectNames.has(token.text)) return;
+    const known = keys.get(token.text);
+    if (known === null) return;
+    const key = staticKeyAfter(tokens, index + 1);
+    if (key === undefined) keys.set(token.text, null);
+    else if (known === undefined) keys.set(token.text, new Set([key]));
+    else known.add(key);
+  });
+  const result: Partial<Record<string, string[]>> = {};
+  for (const [name, read] of keys) if (read !== null) result[name] = [...read];
+  return result;
+}
+
+/**
+ * The key of a static member access starting at `tokens[at]` (`.x`, `?.x`, `['x']`, `?.['x']`), unless
+ * what follows could call it with the object as `this`; undefined when there is no such access.
+ */
+function staticKeyAfter(tokens: readonly Token[], at: number): string | undefined {
+  const isPunctuator = (index: number, text: string) =>
+    tokens[index]?.kind === 'punctuator' && tokens[index]?.text === text;
+  let index = at;
+  const optional = isPunctuator(index, '?.');
+  if (optional) index++;
+  let key: string;
+  const property = optional ? tokens[index] : isPunctuator(index, '.') ? tokens[index + 1] : undefined;
+  const literal = tokens[index + 1];
+  if (property?.kind === 'property') {
+    key = property.text;
+    index += optional ? 1 : 2;
+  } else if (isPunctuator(index, '[') && literal?.kind === 'string' && isPunctuator(index + 2, ']')) {
+    // Without a backslash, the characters between the quotes are the key.
+    if (literal.text.includes('\\')) return undefined;
+    key = literal.text.slice(1, -1);
+    index += 3;
+  } else {
+    return undefined;
+  }
+  if (isPunctuator(index, '(') || isPunctuator(index, ')')) return undefined;
+  if (isPunctuator(index, '?.') && isPunctuator(index + 1, '(')) return undefined;
+  return key;
 }
 
 /** The index just past the closing quote, or undefined when the literal does not end on its line. */
@@ -192,7 +266,7 @@ function endOfString(source: string, start: number): number | undefined {
 /** Whether a `/` after this token is a division (it may otherwise start a regular expression). */
 function endsOperand(token: Token | undefined): boolean {
   if (token === undefined) return false;
-  if (token.kind === 'number' || token.kind === 'string') return true;
+  if (token.kind === 'number' || token.kind === 'string' || token.kind === 'property') return true;
   if (token.kind === 'name') return !keywords.has(token.text) || valueKeywords.has(token.text);
   return token.text === ')' || token.text === ']';
 }
@@ -200,6 +274,7 @@ function endsOperand(token: Token | undefined): boolean {
 /** Whether a `(` after this token calls what the token ends, instead of grouping. */
 function isCallee(token: Token | undefined): boolean {
   if (token === undefined) return false;
+  // A property is a callee whatever it spells: `a.in(b)` calls.
   if (token.kind === 'name') return !operatorKeywords.has(token.text);
   if (token.kind !== 'punctuator') return true;
   return token.text === ')' || token.text === ']' || token.text === '}' || token.text === '?.';

@@ -82,9 +82,16 @@ function wasmMemoryCapBytes(limits: ExpressionLimits): number {
   return Math.ceil(wanted / wasmPageBytes) * wasmPageBytes;
 }
 
-/** Bytes a compiled expression keeps alive, measured: ≈ 350 for a short one, ≈ 3.4 per source character. */
+/**
+ * Bytes a compiled expression keeps alive, an upper bound of what was measured (filling the WebAssembly
+ * memory with distinct sources until it reached its cap): ≈ 21 per source character for a chain of
+ * distinct names (`n1+n2+…`: each name is an atom and a scope lookup, ≈ 120 bytes), ≈ 18 for nested
+ * conditionals, 8 to 10 for chains of properties, string literals or a repeated name, under 1 for array
+ * literals, numbers or `!`. An estimate below that let ≈ 1,300 sources of 900 distinct-name characters
+ * fill the memory, so that the engine broke and had to be rebuilt.
+ */
 function estimatedCompiledBytes(source: string): number {
-  return 512 + 4 * source.length;
+  return 512 + 24 * source.length;
 }
 
 type Compiled = { fn: QuickJSHandle } | { error: string };

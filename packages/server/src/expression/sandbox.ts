@@ -12,6 +12,7 @@
 //
 // The queue is not bounded here: callers evaluate what they claimed from the outbox, which bounds it,
 // and refusing work would turn load into skipped deliveries.
+import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { analyzeExpression, type ExpressionAnalysis } from './analysis.ts';
 import { createCompileCache } from './compile-cache.ts';
@@ -47,17 +48,41 @@ export const backstopMarginMs = 100;
 const largestJobId = 2 ** 31 - 1;
 
 /**
- * Bound on source length² × (input length + source length + 64) for a main-thread evaluation: the longest
- * value a bounded expression can build is its leaves concatenated (record values, its own literals, an
- * intrinsic's short text), and each of its operators handles at most that. The input itself is capped
- * too: megabyte strings cost far more per byte (a chain of fifteen 1 MB concatenations took 375 ms).
- * Measured at the edge, the costliest admitted shapes (chains of concatenations compared or converted to
- * a number, nested array literals joined) take under 10 ms, inside the default deadline and far inside
- * the backstop's margin.
+ * Bound on S² × (I + S + 64) for a main-thread evaluation, S and I being the source's and the input's
+ * UTF-8 bytes: the longest value a bounded expression can build is its leaves concatenated (record
+ * values, its own literals, an intrinsic's short text), and each of its operators handles at most that.
+ * Bytes, not characters: QuickJS handles a string as UTF-8 in places (ToNumber skips Unicode spaces one
+ * byte at a time, ≈ 9 ns per byte), so `\uFEFF` costs three times `a`. The input is capped too, and so
+ * are the keys, arrays and objects it holds: QuickJS makes an atom of each key, and keys chosen to collide in its atom hash
+ * make JSON.parse quadratic in their number (6,400 of them took 270 ms in one call the interrupt never
+ * sees). Measured at the edge, the costliest admitted shapes (chains of concatenations compared or
+ * converted to a number, Unicode spaces included; arrays of arrays joined; colliding keys) took 1 to 13 ms
+ * worst of 7 runs, compilation included, on a loaded machine (typically 1 to 6 ms: a chain of 61 `a` of
+ * 1,389 U+FEFF each converted to a number ≈ 5 ms, 61 copies of 253 nested arrays joined ≈ 6–13 ms and
+ * polling the deadline on each join, 248 colliding keys ≈ 3 ms), inside the default deadline and far
+ * inside the backstop's margin. Those figures are for twice the limits below (2 ** 26, 256 structures):
+ * halved, the costliest shapes do about half the work, for margin against a slower machine.
  */
-const mainThreadWorkBudget = 2 ** 30;
-const largestMainThreadInput = 64 * 1024;
+const mainThreadWorkBudget = 2 ** 25;
+const largestMainThreadInput = 8 * 1024;
+/**
+ * Keys, arrays and objects in the input, together: besides colliding keys, converting nested arrays to
+ * text calls a join for each (30 copies of an array of 2,700 empty arrays took ≈ 45 ms).
+ */
+const largestMainThreadStructures = 128;
+/**
+ * Compiling a reference to a global name leaves something behind in the QuickJS context for good (≈ 120
+ * bytes a distinct name, measured; evicting the compiled code does not give it back), so distinct names
+ * without end would fill the main-thread engine's memory until it broke and had to be rebuilt, a stall
+ * of ≈ 40 ms. Past this many distinct names, a source with a new one goes to the worker instead.
+ */
+const largestMainThreadNames = 16_384;
 const analysisCacheBounds = { maxEntries: 10_000, maxBytes: 8 * 1024 * 1024 };
+
+interface AnalysedSource {
+  analysis: ExpressionAnalysis;
+  sourceBytes: number;
+}
 
 interface PendingJob {
   job: Job;
@@ -76,9 +101,11 @@ export function createExpressionSandbox(
 ): ExpressionSandbox {
   const resolvedLimits = resolveLimits(limits);
   const mainThreadAllowed = options.mainThread ?? true;
-  const analyses = createCompileCache<ExpressionAnalysis>(analysisCacheBounds, () => {});
+  const analyses = createCompileCache<AnalysedSource>(analysisCacheBounds, () => {});
   let mainEngine: ExpressionEngine | undefined;
   let mainEngineLoading: Promise<ExpressionEngine> | undefined;
+  /** The names the main-thread engine has compiled (see largestMainThreadNames). */
+  let mainThreadNames = new Set<string>();
   const watchdogIntervalMs = Math.max(5, Math.min(25, Math.floor(resolvedLimits.timeoutMs / 4)));
   // Insertion order is job order; answers and resends follow it.
   const pending = new Map<number, PendingJob>();
@@ -194,23 +221,38 @@ export function createExpressionSandbox(
     flush();
   }
 
-  function analysisOf(source: string): ExpressionAnalysis {
-    let analysis = analyses.get(source);
-    if (analysis === undefined) {
-      analysis = analyzeExpression(source);
-      analyses.set(source, analysis, 64 + 2 * source.length);
+  function analysisOf(source: string): AnalysedSource {
+    let analysed = analyses.get(source);
+    if (analysed === undefined) {
+      analysed = { analysis: analyzeExpression(source), sourceBytes: Buffer.byteLength(source) };
+      analyses.set(source, analysed, 64 + 2 * source.length);
     }
-    return analysis;
+    return analysed;
   }
 
-  function staysOnMainThread(source: string, analysis: ExpressionAnalysis, inputLength: number): boolean {
-    if (!mainThreadAllowed || !analysis.bounded || inputLength > largestMainThreadInput) return false;
-    return source.length ** 2 * (inputLength + source.length + 64) <= mainThreadWorkBudget;
+  /** `input` is undefined for a check, which compiles without evaluating. */
+  function staysOnMainThread({ analysis, sourceBytes }: AnalysedSource, input: EvaluationInput | undefined): boolean {
+    if (!mainThreadAllowed || !analysis.bounded || !namesFit(analysis)) return false;
+    const inputBytes = input === undefined ? 0 : mainThreadInputBytes(inputJson(input));
+    if (inputBytes === undefined) return false;
+    return sourceBytes ** 2 * (inputBytes + sourceBytes + 64) <= mainThreadWorkBudget;
+  }
+
+  function namesFit({ names = [] }: ExpressionAnalysis): boolean {
+    if (mainThreadNames.size + names.length <= largestMainThreadNames) return true;
+    let added = 0;
+    for (const name of names) if (!mainThreadNames.has(name)) added++;
+    return mainThreadNames.size + added <= largestMainThreadNames;
+  }
+
+  function noteNames({ names = [] }: ExpressionAnalysis): void {
+    for (const name of names) mainThreadNames.add(name);
   }
 
   /** The engine for main-thread evaluations, built on first use and again after it broke. */
   async function mainThreadEngine(): Promise<ExpressionEngine> {
     if (mainEngine !== undefined && !mainEngine.broken) return mainEngine;
+    if (mainEngine !== undefined) mainThreadNames = new Set();
     mainEngine = undefined;
     mainEngineLoading ??= createExpressionEngine(resolvedLimits).finally(() => {
       mainEngineLoading = undefined;
@@ -229,9 +271,10 @@ export function createExpressionSandbox(
   async function evaluate(source: string, record: ExpressionRecord): Promise<ExpressionOutcome> {
     if (closed) throw new Error('expression sandbox is closed');
     if (isAlwaysTrue(source)) return { matched: true };
-    const analysis = analysisOf(source);
-    const input = evaluationInput(analysis, record);
-    if (staysOnMainThread(source, analysis, inputLength(input))) {
+    const analysed = analysisOf(source);
+    const input = evaluationInput(analysed.analysis, record);
+    if (staysOnMainThread(analysed, input)) {
+      noteNames(analysed.analysis);
       // Synchronous once the engine exists: the await of onMainThread alone costs ≈ 0.3 µs.
       if (mainEngine !== undefined && !mainEngine.broken) return mainEngine.evaluate(source, input);
       return onMainThread((engine) => engine.evaluate(source, input));
@@ -245,7 +288,11 @@ export function createExpressionSandbox(
       if (closed) throw new Error('expression sandbox is closed');
       if (isAlwaysTrue(source)) return { ok: true };
       // Compiling is bounded by the source's length, and a bounded source is short enough.
-      if (staysOnMainThread(source, analysisOf(source), 0)) return onMainThread((engine) => engine.check(source));
+      const analysed = analysisOf(source);
+      if (staysOnMainThread(analysed, undefined)) {
+        noteNames(analysed.analysis);
+        return onMainThread((engine) => engine.check(source));
+      }
       const answer = await submit({ kind: 'check', source });
       return answer.kind === 'check' ? answer.check : unexpected(answer);
     },
@@ -255,8 +302,8 @@ export function createExpressionSandbox(
     },
     evaluationPath(source, record): EvaluationPath {
       if (isAlwaysTrue(source)) return 'none';
-      const analysis = analysisOf(source);
-      return staysOnMainThread(source, analysis, inputLength(evaluationInput(analysis, record))) ? 'main thread' : 'worker thread';
+      const analysed = analysisOf(source);
+      return staysOnMainThread(analysed, evaluationInput(analysed.analysis, record)) ? 'main thread' : 'worker thread';
     },
     async close() {
       closed = true;
@@ -291,8 +338,29 @@ function resolveLimits(limits: Partial<ExpressionLimits>): ExpressionLimits {
   return resolved;
 }
 
-function inputLength(input: EvaluationInput): number {
-  return 'scopeJson' in input ? input.scopeJson.length : input.recordJson.length;
+function inputJson(input: EvaluationInput): string {
+  return 'scopeJson' in input ? input.scopeJson : input.recordJson;
+}
+
+/**
+ * The UTF-8 bytes of an input small enough for the main thread, with few enough keys, arrays and objects;
+ * undefined for any other. Every key in JSON.stringify's output is followed by `":` and every array or
+ * object starts with `[` or `{`, so counting those (in strings too) bounds them.
+ */
+function mainThreadInputBytes(json: string): number | undefined {
+  if (json.length > largestMainThreadInput) return undefined;
+  const bytes = Buffer.byteLength(json);
+  if (bytes > largestMainThreadInput) return undefined;
+  if (json.length <= largestMainThreadStructures) return bytes;
+  let structures = 0;
+  for (let index = 0; index < json.length; index++) {
+    const code = json.charCodeAt(index);
+    // `[`, `{`, or `"` followed by `:`
+    if (code === 0x5b || code === 0x7b || (code === 0x22 && json.charCodeAt(index + 1) === 0x3a)) {
+      if (++structures > largestMainThreadStructures) return undefined;
+    }
+  }
+  return bytes;
 }
 
 function failedAnswer(job: Job, message: string): JobAnswer {
