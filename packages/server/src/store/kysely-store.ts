@@ -388,7 +388,7 @@ export class KyselyStore implements Store {
   }
 
   async createCollection(accountId: number, databaseId: number, input: { name: string }): Promise<Collection | null> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#write(async (trx) => {
       if (!(await this.#ownsDatabase(trx, accountId, databaseId))) return null;
       const row = await trx
         .insertInto('collections')
@@ -416,7 +416,7 @@ export class KyselyStore implements Store {
   }
 
   deleteCollection(accountId: number, id: number): Promise<boolean> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#write(async (trx) => {
       const collection = await this.#collectionRow(trx, accountId, id);
       if (!collection) return false;
       // the collection's callbacks go with it (ON DELETE CASCADE)
@@ -1010,27 +1010,26 @@ export class KyselyStore implements Store {
       [1, databaseId],
     );
     const { stamp } = this.#now();
-    const row = await trx
-      .insertInto('callbacks')
-      .values({
-        account_id: accountId,
-        database_id: databaseId,
-        collection_id: collectionId,
-        url: input.url,
-        expression: input.expression ?? '',
-        action: input.action ?? 'all',
-        method: input.method ?? 'json',
-        ordering: input.ordering ?? 'none',
-        disabled: input.disabled ? 1 : 0,
-        disabled_reason: null,
-        version: 1,
-        failing_since: null,
-        created: stamp,
-        modified: stamp,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx.insertInto('callback_secrets').values({ callback_id: row.id, secret: input.secret, expires_at: null }).execute();
+    const values = {
+      account_id: accountId,
+      database_id: databaseId,
+      collection_id: collectionId,
+      url: input.url,
+      expression: input.expression ?? '',
+      action: input.action ?? 'all',
+      method: input.method ?? 'json',
+      ordering: input.ordering ?? 'none',
+      disabled: input.disabled ? 1 : 0,
+      disabled_reason: null,
+      version: 1,
+      failing_since: null,
+      created: stamp,
+      modified: stamp,
+    };
+    const row = await this.#statements.first(trx, 'insertCallback', () => trx.insertInto('callbacks').values(values).returningAll(), Object.values(values));
+    if (row === undefined) throw new Error('the callback was not stored');
+    const secret = { callback_id: row.id, secret: input.secret, expires_at: null };
+    await this.#statements.rows(trx, 'insertSecret', () => trx.insertInto('callback_secrets').values(secret), Object.values(secret));
     return { callback: toCallback(row) };
   }
 
@@ -1040,7 +1039,7 @@ export class KyselyStore implements Store {
     input: NewCallback,
     maxPerDatabase: number,
   ): Promise<CreateCallbackResult | null> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#write(async (trx) => {
       if (!(await this.#ownsDatabase(trx, accountId, databaseId))) return null;
       return this.#insertCallback(trx, accountId, databaseId, null, input, maxPerDatabase);
     });
@@ -1052,7 +1051,7 @@ export class KyselyStore implements Store {
     input: NewCallback,
     maxPerDatabase: number,
   ): Promise<CreateCallbackResult | null> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#write(async (trx) => {
       const collection = await this.#collectionRow(trx, accountId, collectionId);
       if (!collection) return null;
       return this.#insertCallback(trx, accountId, collection.database_id, collectionId, input, maxPerDatabase);
@@ -1099,7 +1098,7 @@ export class KyselyStore implements Store {
   }
 
   deleteCallback(accountId: number, id: number): Promise<boolean> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#write(async (trx) => {
       const deleted = await trx
         .deleteFrom('callbacks')
         .where('id', '=', id)
@@ -1145,7 +1144,7 @@ export class KyselyStore implements Store {
   }
 
   rotateCallbackSecret(accountId: number, id: number, secret: string, graceMs: number): Promise<CallbackSecret | null> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#write(async (trx) => {
       if (!(await this.#callbackRow(trx, accountId, id))) return null;
       const now = this.#clock.now();
       await trx
