@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   }
 
   const clock = systemClock;
-  const store = await openStore(config, clock).catch((error: unknown) =>
+  const store = await openStore(config, clock, { backgroundCheckpoints: true }).catch((error: unknown) =>
     fail(error instanceof ConfigError ? error.message : `cannot open the store: ${(error as Error).message}`),
   );
   if (config.bootstrapToken !== null && !(await store.hasAccounts())) {

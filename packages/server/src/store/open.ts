@@ -8,10 +8,18 @@ import type { Store } from './store.ts';
  * Opens the store the configuration names: PostgreSQL when DATABASE_URL is set, else the embedded one.
  * Pending migrations are applied unless `migrate` is false (`pnpm tidings migrate` applies them itself).
  */
-export async function openStore(config: Config, clock: Clock, options: { migrate?: boolean } = {}): Promise<Store> {
+export async function openStore(
+  config: Config,
+  clock: Clock,
+  options: { migrate?: boolean; backgroundCheckpoints?: boolean } = {},
+): Promise<Store> {
   const firstAttemptDelayMs = (config.retryScheduleSeconds[0] ?? 0) * 1000;
   if (config.databaseUrl !== null) {
-    return openPostgresStore(config.databaseUrl, clock, { poolSize: config.postgresPoolSize, firstAttemptDelayMs, ...options });
+    return openPostgresStore(config.databaseUrl, clock, {
+      poolSize: config.postgresPoolSize,
+      firstAttemptDelayMs,
+      ...(options.migrate !== undefined && { migrate: options.migrate }),
+    });
   }
   return openSqliteStore(config.dataDir, clock, { firstAttemptDelayMs, ...options });
 }

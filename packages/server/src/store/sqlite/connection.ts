@@ -5,10 +5,13 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 const STATEMENT_CACHE_SIZE = 500;
 
+/** the embedded store's file inside the data directory */
+export const SQLITE_FILE = 'tidings.sqlite';
+
 /** Opens the embedded store file with the settings Tidings relies on. */
 export function openSqlite(dataDir: string): DatabaseSync {
   mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, 'tidings.sqlite'));
+  const db = new DatabaseSync(join(dataDir, SQLITE_FILE));
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');

@@ -3,16 +3,31 @@ import type { Clock } from '../../clock.ts';
 import { KyselyStore } from '../kysely-store.ts';
 import type { Schema } from '../schema.ts';
 import { replaceNulInText } from '../text.ts';
-import { kyselySqliteAdapter, openSqlite } from './connection.ts';
+import { join } from 'node:path';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, WAL_SIZE_LIMIT_BYTES, type Checkpointer } from './checkpointer.ts';
+import { kyselySqliteAdapter, openSqlite, SQLITE_FILE } from './connection.ts';
 import { sqliteMigrations } from './migrations.ts';
 
 /** The embedded store: one SQLite file in dataDir, migrated on open unless `migrate` is false. */
 export async function openSqliteStore(
   dataDir: string,
   clock: Clock,
-  options: { firstAttemptDelayMs?: number; migrate?: boolean } = {},
+  options: {
+    firstAttemptDelayMs?: number;
+    migrate?: boolean;
+    /** WAL checkpoints in a thread of their own (checkpointer.ts): what the server process does */
+    backgroundCheckpoints?: boolean;
+    onError?: (message: string) => void;
+  } = {},
 ): Promise<KyselyStore> {
   const raw = openSqlite(dataDir);
+  let checkpointer: Checkpointer | undefined;
+  if (options.backgroundCheckpoints === true) {
+    raw.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    // once checkpointed in full, the WAL starts over from its beginning; beyond this it is cut back then
+    raw.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    checkpointer = startCheckpointer(join(dataDir, SQLITE_FILE), options.onError ?? ((message) => console.error(`tidings sqlite: ${message}`)));
+  }
   const adapter = kyselySqliteAdapter(raw);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adapter }), plugins: [replaceNulInText] });
 
@@ -53,6 +68,7 @@ export async function openSqliteStore(
     migrate,
     sqlite: { statement: adapter.statement, inTransaction: () => raw.isTransaction, exec: (sql) => raw.exec(sql) },
     close: async () => {
+      await checkpointer?.stop();
       await db.destroy();
     },
   });
