@@ -793,7 +793,7 @@ export interface components {
             ID: components["schemas"]["Id"];
             /**
              * Format: uri
-             * @description Where the messages are POSTed.
+             * @description Where the messages are POSTed, as stored: the URL sent, normalized (a bare host gains its `/`, characters a URI may not hold are percent-encoded, e.g. `"` as `%22`).
              */
             url: string;
             /** @description A JavaScript condition evaluated against the changed record; the message is sent only when it is true. Empty means always. */
