@@ -544,40 +544,48 @@ export class KyselyStore implements Store {
    * largest single cost of a profile update. Each caller hears of its result only after the commit.
    */
   async #writeTogether(sqlite: SqliteConnection): Promise<void> {
-    while (this.#pendingWrites.length > 0) {
-      const batch = this.#pendingWrites.splice(0, WRITE_BATCH);
-      const queued: Queued = { callbacks: new Set() };
-      const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
-      try {
-        await this.#db.transaction().execute(async (trx) => {
-          for (const pending of batch) {
-            const own: Queued = { callbacks: new Set() };
-            sqlite.exec('SAVEPOINT tidings_write');
-            try {
-              const value = await pending.work(trx, own);
-              sqlite.exec('RELEASE tidings_write');
-              outcomes.push({ value });
-              for (const id of own.callbacks) queued.callbacks.add(id);
-            } catch (error) {
-              sqlite.exec('ROLLBACK TO tidings_write');
-              sqlite.exec('RELEASE tidings_write');
-              outcomes.push({ error });
+    try {
+      while (this.#pendingWrites.length > 0) {
+        const batch = this.#pendingWrites.splice(0, WRITE_BATCH);
+        const queued: Queued = { callbacks: new Set() };
+        const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
+        try {
+          await this.#db.transaction().execute(async (trx) => {
+            for (const pending of batch) {
+              const own: Queued = { callbacks: new Set() };
+              sqlite.exec('SAVEPOINT tidings_write');
+              try {
+                const value = await pending.work(trx, own);
+                sqlite.exec('RELEASE tidings_write');
+                outcomes.push({ value });
+                for (const id of own.callbacks) queued.callbacks.add(id);
+              } catch (error) {
+                sqlite.exec('ROLLBACK TO tidings_write');
+                sqlite.exec('RELEASE tidings_write');
+                outcomes.push({ error });
+              }
             }
-          }
+          });
+        } catch (error) {
+          // the commit itself failed: nothing of the batch was written
+          for (const pending of batch) pending.reject(error);
+          continue;
+        }
+        batch.forEach((pending, index) => {
+          const outcome = outcomes[index] as { value: unknown } | { error: unknown };
+          if ('error' in outcome) pending.reject(outcome.error);
+          else pending.resolve(outcome.value);
         });
-      } catch (error) {
-        // the commit itself failed: nothing of the batch was written
-        for (const pending of batch) pending.reject(error);
-        continue;
+        if (queued.callbacks.size > 0) this.#announceQueued(queued.callbacks);
       }
-      if (queued.callbacks.size > 0) this.#announceQueued(queued.callbacks);
-      batch.forEach((pending, index) => {
-        const outcome = outcomes[index] as { value: unknown } | { error: unknown };
-        if ('error' in outcome) pending.reject(outcome.error);
-        else pending.resolve(outcome.value);
-      });
+    } finally {
+      // whatever happened, writes queued meanwhile are not left waiting for a run that will not come
+      this.#writing = false;
+      if (this.#pendingWrites.length > 0) {
+        this.#writing = true;
+        setImmediate(() => void this.#writeTogether(sqlite));
+      }
     }
-    this.#writing = false;
   }
 
   /**
