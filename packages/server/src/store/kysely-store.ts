@@ -1,7 +1,7 @@
 // The Store on Kysely: one implementation for the embedded SQLite store and for PostgreSQL.
 // Every change to a profile or subprofile queues its messages in the same transaction (outbox).
 import { createHash } from 'node:crypto';
-import { sql, type Compilable, type Expression, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type {
   Callback,
   CallbackSecret,
@@ -208,11 +208,6 @@ export class KyselyStore implements Store {
     for (const listener of this.#queuedListeners) listener(callbackIds);
   }
 
-  /** The first row of a hot read outside any transaction (see statements.ts). */
-  #precompiled<Row>(key: string, build: () => Compilable<Row>, parameters: readonly unknown[]): Promise<Row | undefined> {
-    return this.#statements.first(this.#db, key, build, parameters);
-  }
-
   #now(): { ms: number; stamp: string } {
     const ms = this.#clock.now();
     return { ms, stamp: formatTimestamp(ms) };
@@ -288,7 +283,8 @@ export class KyselyStore implements Store {
 
   async authenticate(token: string): Promise<Principal | null> {
     const hash = hashToken(token);
-    const row = await this.#precompiled(
+    const row = await this.#statements.first(
+      this.#db,
       'authenticate',
       () => this.#db.selectFrom('tokens').select(['account_id', 'read_only']).where('token_hash', '=', hash),
       [hash],
@@ -1480,10 +1476,6 @@ export class KyselyStore implements Store {
   async releaseAllLeases(): Promise<number> {
     const result = await this.#db.updateTable('deliveries').set({ lease_until: null }).where('lease_until', 'is not', null).executeTakeFirst();
     return Number(result.numUpdatedRows);
-  }
-
-  recordAttempt(outcome: AttemptOutcome): Promise<void> {
-    return this.recordAttempts([outcome]);
   }
 
   /** Every outcome in one transaction: the worker records what finished meanwhile together. */

@@ -194,8 +194,7 @@ export interface Store {
   nextDueTime(): Promise<number | null>;
   /** Voids every lease: only for a store that one worker process owns (the embedded one), at start. */
   releaseAllLeases(): Promise<number>;
-  recordAttempt(outcome: AttemptOutcome): Promise<void>;
-  /** Records several outcomes in one transaction. */
+  /** Records finished attempts, several in one transaction. */
   recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void>;
   discardDelivery(deliveryId: number): Promise<void>;
   pruneDeliveries(olderThanMs: number): Promise<number>;
