@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
+import { postgresMigrations } from '../src/store/postgres/migrations.ts';
+import { sqliteMigrations } from '../src/store/sqlite/migrations.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 import { startProcess, type Started } from './support/processes.ts';
 import { eventually, startReceiver, type Receiver } from './support/receiver.ts';
@@ -115,10 +117,12 @@ describe('moving an embedded store into PostgreSQL', () => {
 
     const exported = await cli('sqlite', ['export', exportFile]);
     expect(exported.stderr).toMatch(/^exported 2 accounts, 2 tokens, 2 databases, 1 collections, 2 profiles, 1 subprofiles, 2 callbacks, 3 callback_secrets, 4 events, 4 deliveries, 4 delivery_attempts from the sqlite store/);
-    expect(readFileSync(exportFile, 'utf8').split('\n')[0]).toMatch(/^\{"format":"tidings-export","schema":2,"dialect":"sqlite"/);
+    expect(readFileSync(exportFile, 'utf8').split('\n')[0]).toMatch(
+      new RegExp(`^\\{"format":"tidings-export","schema":${sqliteMigrations.at(-1)?.version},"dialect":"sqlite"`),
+    );
 
     database = await createTestDatabase({ migrated: false });
-    expect((await cli('postgres', ['migrate'])).stdout).toBe('postgres store: applied migrations 1, 2\n');
+    expect((await cli('postgres', ['migrate'])).stdout).toBe(`postgres store: applied migrations ${postgresMigrations.map((migration) => migration.version).join(', ')}\n`);
     expect((await cli('postgres', ['import'], exportFile)).stdout).toMatch(/^imported 2 accounts, .* 4 delivery_attempts into the postgres store/);
     await expect(cli('postgres', ['import', exportFile])).rejects.toThrow(/the target store is not empty/);
 

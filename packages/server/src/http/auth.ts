@@ -60,7 +60,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   let limiter: RateLimiter | null = null;
   let tokens: TokenCache | null = null;
   return async (c, next) => {
-    const deps = c.var.deps;
+    const deps = c.get('deps');
     limiter ??= new RateLimiter(deps.config.rateLimitPerSecond, deps.clock);
     tokens ??= new TokenCache(deps.store, deps.clock);
     const token = requestToken(c.req.header('authorization'), c.req.url);

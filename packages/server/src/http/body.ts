@@ -61,7 +61,7 @@ export async function readBody<Op extends keyof operations>(c: Context<AppEnv>, 
       `Send the body as JSON with Content-Type: application/json${contentType ? ` (got ${JSON.stringify(contentType.slice(0, 100))})` : ''}`,
     );
   }
-  const text = await bodyText(c, c.var.deps.config.maxBodyBytes);
+  const text = await bodyText(c, c.get('deps').config.maxBodyBytes);
   if (text.trim() === '') throw new ApiError(400, 'invalid_body', 'The request body is empty; send a JSON object');
   let body: unknown;
   try {
@@ -69,6 +69,6 @@ export async function readBody<Op extends keyof operations>(c: Context<AppEnv>, 
   } catch (error) {
     throw new ApiError(400, 'invalid_body', `The request body is not valid JSON: ${(error as Error).message}`);
   }
-  c.var.deps.contract.validateBody(operationId, body);
+  c.get('deps').contract.validateBody(operationId, body);
   return body as RequestBody<Op>;
 }

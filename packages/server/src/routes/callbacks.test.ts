@@ -55,6 +55,42 @@ describe('callbacks', () => {
     expect(page.body).toMatchObject({ start: 1, limit: 2, count: 2, total: 4, data: [{ ID: '2', disabled: true }, { ID: '3' }] });
   });
 
+  it('answers a list from its cache only while no writer, in this process or another, has changed the callbacks', async () => {
+    for (const path of ['/v1/database/1/callbacks', '/v1/database/1/callbacks', '/v1/collection/1/callbacks']) {
+      expect((await h.request('POST', path, { body: { url: URL_OK } })).status).toBe(201);
+    }
+    const list = async (path: string) => (await h.request('GET', path)).body as { total: number; data: Array<Record<string, unknown>> };
+    const first = await list('/v1/database/1/callbacks');
+    expect(first.data.map((item) => item.ID)).toEqual(['1', '2']);
+    expect(await list('/v1/database/1/callbacks')).toStrictEqual(first);
+    expect((await list('/v1/database/1/callbacks?limit=1')).data.map((item) => item.ID)).toEqual(['1']);
+
+    // another process (its own store on the same data) changes, deletes, disables
+    const other = await h.openAnotherStore();
+    await other.updateCallback(1, 1, { url: `${URL_OK}/changed` });
+    const changed = await list('/v1/database/1/callbacks');
+    expect(changed.data[0]).toStrictEqual((await h.request('GET', '/v1/callback/1')).body);
+    expect(changed.data[0]).toMatchObject({ url: `${URL_OK}/changed`, version: 2 });
+    expect((await list('/v1/database/1/callbacks?limit=1')).data[0]).toMatchObject({ url: `${URL_OK}/changed` });
+    expect(await other.deleteCallback(1, 2)).toBe(true);
+    expect(await list('/v1/database/1/callbacks')).toMatchObject({ total: 1, data: [{ ID: '1' }] });
+
+    expect((await list('/v1/collection/1/callbacks')).data).toMatchObject([{ ID: '3', disabled: false }]);
+    await other.updateCallback(1, 3, { disabled: true });
+    expect((await list('/v1/collection/1/callbacks')).data).toMatchObject([{ ID: '3', disabled: true }]);
+    // a change in this process, through the API
+    await h.request('PUT', '/v1/callback/3', { body: { action: 'delete' } });
+    expect((await list('/v1/collection/1/callbacks')).data).toMatchObject([{ ID: '3', action: 'delete' }]);
+
+    // a cached page is still the account's alone, and gone with its collection
+    const stranger = await h.newAccount('stranger');
+    expect((await h.request('GET', '/v1/database/1/callbacks', { token: stranger })).status).toBe(404);
+    expect((await h.request('GET', '/v1/collection/1/callbacks', { token: stranger })).status).toBe(404);
+    expect(await other.deleteCollection(1, 1)).toBe(true);
+    expect((await h.request('GET', '/v1/collection/1/callbacks')).status).toBe(404);
+    expect(await list('/v1/database/1/callbacks')).toMatchObject({ total: 1 });
+  });
+
   it('creates collection callbacks that carry both their collection and database', async () => {
     const response = await h.request('POST', '/v1/collection/1/callbacks', {
       body: { url: URL_OK, method: 'xml', action: 'create', expression: "product == 'MacBook'" },

@@ -14,7 +14,7 @@ export function newSecret(): string {
 
 /** The checks the schema cannot make: the URL's target and whether the expression compiles. */
 async function checkCallbackInput(c: Context<AppEnv>, input: CallbackUpdate): Promise<void> {
-  const { config, sandbox, allowedNetworks } = c.var.deps;
+  const { config, sandbox, allowedNetworks } = c.get('deps');
   if (input.url !== undefined) {
     const verdict = checkCallbackUrl(input.url, allowedNetworks);
     if (!verdict.ok) throw new ApiError(400, verdict.code, verdict.message);
@@ -46,7 +46,7 @@ export const callbackRoutes = new Hono<AppEnv>()
   .get('/database/:databaseID/callbacks', async (c) => {
     const databaseId = parseId('database', c.req.param('databaseID'));
     const page = readPage(c, 'listDatabaseCallbacks');
-    const list = await c.var.deps.store.listDatabaseCallbacks(c.var.principal.accountId, databaseId, page);
+    const list = await c.get('deps').store.listDatabaseCallbacks(c.get('principal').accountId, databaseId, page);
     if (!list) throw notFound('database', c.req.param('databaseID'));
     return jsonList('listDatabaseCallbacks', list);
   })
@@ -55,8 +55,8 @@ export const callbackRoutes = new Hono<AppEnv>()
     const input = await readBody(c, 'createDatabaseCallback');
     await checkCallbackInput(c, input);
     const secret = newSecret();
-    const max = c.var.deps.config.maxCallbacksPerDatabase;
-    const result = await c.var.deps.store.createDatabaseCallback(c.var.principal.accountId, databaseId, { ...input, secret }, max);
+    const max = c.get('deps').config.maxCallbacksPerDatabase;
+    const result = await c.get('deps').store.createDatabaseCallback(c.get('principal').accountId, databaseId, { ...input, secret }, max);
     if (!result) throw notFound('database', c.req.param('databaseID'));
     if ('limitReached' in result) throw limitReached(max);
     return created('createDatabaseCallback', { ...result.callback, secret }, `/v1/callback/${result.callback.ID}`);
@@ -64,7 +64,7 @@ export const callbackRoutes = new Hono<AppEnv>()
   .get('/collection/:collectionID/callbacks', async (c) => {
     const collectionId = parseId('collection', c.req.param('collectionID'));
     const page = readPage(c, 'listCollectionCallbacks');
-    const list = await c.var.deps.store.listCollectionCallbacks(c.var.principal.accountId, collectionId, page);
+    const list = await c.get('deps').store.listCollectionCallbacks(c.get('principal').accountId, collectionId, page);
     if (!list) throw notFound('collection', c.req.param('collectionID'));
     return jsonList('listCollectionCallbacks', list);
   })
@@ -73,9 +73,9 @@ export const callbackRoutes = new Hono<AppEnv>()
     const input = await readBody(c, 'createCollectionCallback');
     await checkCallbackInput(c, input);
     const secret = newSecret();
-    const max = c.var.deps.config.maxCallbacksPerDatabase;
-    const result = await c.var.deps.store.createCollectionCallback(
-      c.var.principal.accountId,
+    const max = c.get('deps').config.maxCallbacksPerDatabase;
+    const result = await c.get('deps').store.createCollectionCallback(
+      c.get('principal').accountId,
       collectionId,
       { ...input, secret },
       max,
@@ -86,7 +86,7 @@ export const callbackRoutes = new Hono<AppEnv>()
   })
   .get('/callback/:callbackID', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));
-    const callback = await c.var.deps.store.getCallback(c.var.principal.accountId, id);
+    const callback = await c.get('deps').store.getCallback(c.get('principal').accountId, id);
     if (!callback) throw notFound('callback', c.req.param('callbackID'));
     return json('getCallback', 200, callback);
   })
@@ -94,33 +94,33 @@ export const callbackRoutes = new Hono<AppEnv>()
     const id = parseId('callback', c.req.param('callbackID'));
     const input = await readBody(c, 'updateCallback');
     await checkCallbackInput(c, input);
-    const callback = await c.var.deps.store.updateCallback(c.var.principal.accountId, id, input);
+    const callback = await c.get('deps').store.updateCallback(c.get('principal').accountId, id, input);
     if (!callback) throw notFound('callback', c.req.param('callbackID'));
     return json('updateCallback', 200, callback, { 'x-location': `/v1/callback/${callback.ID}` });
   })
   .delete('/callback/:callbackID', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));
-    if (!(await c.var.deps.store.deleteCallback(c.var.principal.accountId, id))) {
+    if (!(await c.get('deps').store.deleteCallback(c.get('principal').accountId, id))) {
       throw notFound('callback', c.req.param('callbackID'));
     }
     return deleted('callback', String(id));
   })
   .get('/callback/:callbackID/secret', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));
-    const secret = await c.var.deps.store.getCallbackSecret(c.var.principal.accountId, id);
+    const secret = await c.get('deps').store.getCallbackSecret(c.get('principal').accountId, id);
     if (!secret) throw notFound('callback', c.req.param('callbackID'));
     return json('getCallbackSecret', 200, secret);
   })
   .post('/callback/:callbackID/secret/rotate', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));
-    const graceMs = c.var.deps.config.secretGraceSeconds * 1000;
-    const secret = await c.var.deps.store.rotateCallbackSecret(c.var.principal.accountId, id, newSecret(), graceMs);
+    const graceMs = c.get('deps').config.secretGraceSeconds * 1000;
+    const secret = await c.get('deps').store.rotateCallbackSecret(c.get('principal').accountId, id, newSecret(), graceMs);
     if (!secret) throw notFound('callback', c.req.param('callbackID'));
     return json('rotateCallbackSecret', 200, secret);
   })
   .post('/callback/:callbackID/test', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));
-    const delivery = await c.var.deps.store.queueTestMessage(c.var.principal.accountId, id);
+    const delivery = await c.get('deps').store.queueTestMessage(c.get('principal').accountId, id);
     if (!delivery) throw notFound('callback', c.req.param('callbackID'));
     return json('sendTestMessage', 202, delivery);
   });

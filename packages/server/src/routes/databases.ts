@@ -8,29 +8,29 @@ import { created, deleted, json } from '../http/respond.ts';
 export const databaseRoutes = new Hono<AppEnv>()
   .get('/databases', async (c) => {
     const page = readPage(c, 'listDatabases');
-    return json('listDatabases', 200, await c.var.deps.store.listDatabases(c.var.principal.accountId, page));
+    return json('listDatabases', 200, await c.get('deps').store.listDatabases(c.get('principal').accountId, page));
   })
   .post('/databases', async (c) => {
     const input = await readBody(c, 'createDatabase');
-    const database = await c.var.deps.store.createDatabase(c.var.principal.accountId, input);
+    const database = await c.get('deps').store.createDatabase(c.get('principal').accountId, input);
     return created('createDatabase', database, `/v1/database/${database.ID}`);
   })
   .get('/database/:databaseID', async (c) => {
     const id = parseId('database', c.req.param('databaseID'));
-    const database = await c.var.deps.store.getDatabase(c.var.principal.accountId, id);
+    const database = await c.get('deps').store.getDatabase(c.get('principal').accountId, id);
     if (!database) throw notFound('database', c.req.param('databaseID'));
     return json('getDatabase', 200, database);
   })
   .on(['PUT', 'POST'], '/database/:databaseID', async (c) => {
     const id = parseId('database', c.req.param('databaseID'));
     const input = await readBody(c, 'updateDatabase');
-    const database = await c.var.deps.store.updateDatabase(c.var.principal.accountId, id, input);
+    const database = await c.get('deps').store.updateDatabase(c.get('principal').accountId, id, input);
     if (!database) throw notFound('database', c.req.param('databaseID'));
     return json('updateDatabase', 200, database, { 'x-location': `/v1/database/${database.ID}` });
   })
   .delete('/database/:databaseID', async (c) => {
     const id = parseId('database', c.req.param('databaseID'));
-    if (!(await c.var.deps.store.deleteDatabase(c.var.principal.accountId, id))) {
+    if (!(await c.get('deps').store.deleteDatabase(c.get('principal').accountId, id))) {
       throw notFound('database', c.req.param('databaseID'));
     }
     return deleted('database', String(id));

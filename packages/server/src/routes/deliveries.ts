@@ -10,19 +10,19 @@ export const deliveryRoutes = new Hono<AppEnv>()
     const callbackId = parseId('callback', c.req.param('callbackID'));
     const page = readPage(c, 'listCallbackDeliveries');
     const status = page.query.status as DeliveryStatus | undefined;
-    const list = await c.var.deps.store.listDeliveries(c.var.principal.accountId, callbackId, page, status);
+    const list = await c.get('deps').store.listDeliveries(c.get('principal').accountId, callbackId, page, status);
     if (!list) throw notFound('callback', c.req.param('callbackID'));
     return json('listCallbackDeliveries', 200, list);
   })
   .get('/delivery/:deliveryID', async (c) => {
     const id = parseId('delivery', c.req.param('deliveryID'));
-    const delivery = await c.var.deps.store.getDelivery(c.var.principal.accountId, id);
+    const delivery = await c.get('deps').store.getDelivery(c.get('principal').accountId, id);
     if (!delivery) throw notFound('delivery', c.req.param('deliveryID'));
     return json('getDelivery', 200, delivery);
   })
   .post('/delivery/:deliveryID/retry', async (c) => {
     const id = parseId('delivery', c.req.param('deliveryID'));
-    const delivery = await c.var.deps.store.retryDelivery(c.var.principal.accountId, id);
+    const delivery = await c.get('deps').store.retryDelivery(c.get('principal').accountId, id);
     if (!delivery) throw notFound('delivery', c.req.param('deliveryID'));
     return json('retryDelivery', 202, delivery);
   });

@@ -10,7 +10,7 @@ export const subprofileRoutes = new Hono<AppEnv>()
     const profileId = parseId('profile', c.req.param('profileID'));
     const collectionId = parseId('collection', c.req.param('collectionID'));
     const page = readPage(c, 'listProfileSubprofiles');
-    const list = await c.var.deps.store.listProfileSubprofiles(c.var.principal.accountId, profileId, collectionId, page);
+    const list = await c.get('deps').store.listProfileSubprofiles(c.get('principal').accountId, profileId, collectionId, page);
     if (list === 'profile_not_found') throw notFound('profile', c.req.param('profileID'));
     if (list === 'collection_not_found') throw notFound('collection', c.req.param('collectionID'));
     return json('listProfileSubprofiles', 200, list);
@@ -19,7 +19,7 @@ export const subprofileRoutes = new Hono<AppEnv>()
     const profileId = parseId('profile', c.req.param('profileID'));
     const collectionId = parseId('collection', c.req.param('collectionID'));
     const input = await readBody(c, 'createSubprofile');
-    const subprofile = await c.var.deps.store.createSubprofile(c.var.principal.accountId, profileId, collectionId, input);
+    const subprofile = await c.get('deps').store.createSubprofile(c.get('principal').accountId, profileId, collectionId, input);
     if (subprofile === 'profile_not_found') throw notFound('profile', c.req.param('profileID'));
     if (subprofile === 'collection_not_found') throw notFound('collection', c.req.param('collectionID'));
     return created('createSubprofile', subprofile, `/v1/subprofile/${subprofile.ID}`);
@@ -27,26 +27,26 @@ export const subprofileRoutes = new Hono<AppEnv>()
   .get('/collection/:collectionID/subprofiles', async (c) => {
     const collectionId = parseId('collection', c.req.param('collectionID'));
     const page = readPage(c, 'listCollectionSubprofiles');
-    const list = await c.var.deps.store.listCollectionSubprofiles(c.var.principal.accountId, collectionId, page);
+    const list = await c.get('deps').store.listCollectionSubprofiles(c.get('principal').accountId, collectionId, page);
     if (!list) throw notFound('collection', c.req.param('collectionID'));
     return json('listCollectionSubprofiles', 200, list);
   })
   .get('/subprofile/:subprofileID', async (c) => {
     const id = parseId('subprofile', c.req.param('subprofileID'));
-    const subprofile = await c.var.deps.store.getSubprofile(c.var.principal.accountId, id);
+    const subprofile = await c.get('deps').store.getSubprofile(c.get('principal').accountId, id);
     if (!subprofile) throw notFound('subprofile', c.req.param('subprofileID'));
     return json('getSubprofile', 200, subprofile);
   })
   .on(['PUT', 'POST'], '/subprofile/:subprofileID', async (c) => {
     const id = parseId('subprofile', c.req.param('subprofileID'));
     const input = await readBody(c, 'updateSubprofile');
-    const subprofile = await c.var.deps.store.updateSubprofile(c.var.principal.accountId, id, input);
+    const subprofile = await c.get('deps').store.updateSubprofile(c.get('principal').accountId, id, input);
     if (!subprofile) throw notFound('subprofile', c.req.param('subprofileID'));
     return json('updateSubprofile', 200, subprofile, { 'x-location': `/v1/subprofile/${subprofile.ID}` });
   })
   .delete('/subprofile/:subprofileID', async (c) => {
     const id = parseId('subprofile', c.req.param('subprofileID'));
-    if (!(await c.var.deps.store.deleteSubprofile(c.var.principal.accountId, id))) {
+    if (!(await c.get('deps').store.deleteSubprofile(c.get('principal').accountId, id))) {
       throw notFound('subprofile', c.req.param('subprofileID'));
     }
     return deleted('subprofile', String(id));

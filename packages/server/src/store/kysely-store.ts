@@ -33,6 +33,7 @@ import type {
   SubprofilesTable,
 } from './schema.ts';
 import { Statements, type SqliteConnection } from './statements.ts';
+import { ListCache } from './list-cache.ts';
 import { exportTables, importTables, type TableName, type TableRows } from './transfer.ts';
 import type {
   AccountSummary,
@@ -133,6 +134,10 @@ const OPEN_STATUSES = ['pending', 'failed'] as const;
 /** Deliveries inserted by one statement; a statement per size is cached, so the sizes are bounded. */
 const DELIVERY_INSERT_CHUNK = 50;
 
+/** pages of callback lists kept per process (list-cache.ts), and the most text they may hold */
+const CALLBACK_LIST_PAGES = 256;
+const CALLBACK_LIST_BYTES = 8 * 1024 * 1024;
+
 /** rows in a row a claim passes over (their callbacks have no free slot left) before it stops looking */
 const CLAIM_PASS_OVER_LIMIT = 32;
 
@@ -172,6 +177,7 @@ export class KyselyStore implements Store {
   readonly #firstAttemptDelayMs: number;
   readonly #crossProcess: KyselyStoreOptions['crossProcess'];
   readonly #statements: Statements;
+  readonly #callbackLists = new ListCache<ListEnvelope<JsonText<Callback>>>(CALLBACK_LIST_PAGES, CALLBACK_LIST_BYTES);
   readonly #sqlite: SqliteConnection | undefined;
   /** the embedded store's writes waiting for the next shared transaction (see #writeTogether) */
   readonly #pendingWrites: PendingWrite[] = [];
@@ -971,8 +977,16 @@ export class KyselyStore implements Store {
   }
 
   async listDatabaseCallbacks(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<JsonText<Callback>> | null> {
-    if (!(await this.#ownsDatabase(this.#db, accountId, databaseId))) return null;
-    return this.#listCallbacks(page, { databaseId });
+    const db = this.#db;
+    // the account check and the tag in one read, before the page (list-cache.ts says why before)
+    const owner = await this.#statements.first(
+      db,
+      'databaseCallbacksTag',
+      () => db.selectFrom('databases').select('callbacks_tag').where('id', '=', databaseId).where('account_id', '=', accountId),
+      [databaseId, accountId],
+    );
+    if (!owner) return null;
+    return this.#cachedCallbacks(`database ${databaseId} ${page.start} ${page.limit}`, String(owner.callbacks_tag), page, { databaseId });
   }
 
   async listCollectionCallbacks(
@@ -980,8 +994,35 @@ export class KyselyStore implements Store {
     collectionId: number,
     page: Page,
   ): Promise<ListEnvelope<JsonText<Callback>> | null> {
-    if (!(await this.#collectionRow(this.#db, accountId, collectionId))) return null;
-    return this.#listCallbacks(page, { collectionId });
+    const db = this.#db;
+    const owner = await this.#statements.first(
+      db,
+      'collectionCallbacksTag',
+      () =>
+        db
+          .selectFrom('collections')
+          .innerJoin('databases', 'databases.id', 'collections.database_id')
+          .select('databases.callbacks_tag')
+          .where('collections.id', '=', collectionId)
+          .where('collections.account_id', '=', accountId),
+      [collectionId, accountId],
+    );
+    if (!owner) return null;
+    return this.#cachedCallbacks(`collection ${collectionId} ${page.start} ${page.limit}`, String(owner.callbacks_tag), page, { collectionId });
+  }
+
+  /** a page of callbacks from the cache while `tag` is the one it was read under, else from the store */
+  async #cachedCallbacks(
+    key: string,
+    tag: string,
+    page: Page,
+    scope: { databaseId: number } | { collectionId: number },
+  ): Promise<ListEnvelope<JsonText<Callback>>> {
+    const cached = this.#callbackLists.get(key, tag);
+    if (cached !== undefined) return cached;
+    const list = await this.#listCallbacks(page, scope);
+    this.#callbackLists.set(key, tag, list, list.data.reduce((bytes, json) => bytes + json.length, 64));
+    return list;
   }
 
   async #insertCallback(

@@ -24,6 +24,8 @@ export interface DatabasesTable {
   created: string;
   /** how many callbacks the database and its collections have, kept by the store */
   callback_count: Generated<number>;
+  /** a new random value whenever one of the database's callbacks changes, set by triggers */
+  callbacks_tag: Generated<number | string>;
 }
 
 export interface CollectionsTable {

@@ -59,6 +59,8 @@ export interface Harness {
   token: string;
   request(method: string, path: string, options?: RequestOptions): Promise<CheckedResponse>;
   newAccount(name: string, readOnly?: boolean): Promise<string>;
+  /** another store on the same data, as another process opens it; closed with the harness */
+  openAnotherStore(): Promise<Store>;
   /** a delivery worker on this store, with jitter fixed at ×1.0 and the harness clock */
   startWorker(options?: Partial<WorkerOptions> & { lookup?: LookupAllAddresses; allowedNetworks?: string }): DeliveryWorker;
   close(): Promise<void>;
@@ -111,6 +113,7 @@ export async function createHarness(env: Record<string, string> = {}, options: {
 
   const workers: DeliveryWorker[] = [];
   const senders: Array<{ close(): Promise<void> }> = [];
+  const others: Store[] = [];
   const startWorker: Harness['startWorker'] = (options = {}) => {
     const { lookup, allowedNetworks, ...overrides } = options;
     const sender = createSender({
@@ -149,9 +152,17 @@ export async function createHarness(env: Record<string, string> = {}, options: {
     request,
     newAccount,
     startWorker,
+    openAnotherStore: async () => {
+      const another = database
+        ? await openPostgresStore(database.url, clock, { firstAttemptDelayMs })
+        : await openSqliteStore(dataDir, clock, { firstAttemptDelayMs });
+      others.push(another);
+      return another;
+    },
     close: async () => {
       await Promise.all(workers.map((worker) => worker.stop()));
       await Promise.all(senders.map((sender) => sender.close()));
+      await Promise.all(others.map((other) => other.close()));
       await store.close();
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/pos
 import { eventually, startReceiver } from '../../../test/support/receiver.ts';
 import type { KyselyStore } from '../kysely-store.ts';
 import { openPostgresStore } from './index.ts';
+import { postgresMigrations } from './migrations.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -235,7 +236,7 @@ describe('migrations', () => {
     await admin.connect();
     const { rows } = await admin.query<{ version: number }>('SELECT version FROM schema_migrations');
     await admin.end();
-    expect(rows.map((row) => row.version)).toEqual([1, 2]);
+    expect(rows.map((row) => row.version)).toEqual(postgresMigrations.map((migration) => migration.version));
     expect(await stores[0]!.migrate()).toEqual([]);
   });
 });

@@ -139,4 +139,26 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       UPDATE databases SET callback_count = (SELECT count(*) FROM callbacks WHERE callbacks.database_id = databases.id);
     `,
   },
+  {
+    version: 3,
+    name: 'databases carry a tag of their callbacks',
+    // as on the embedded store (sqlite/migrations.ts): a new random value on every change to one of
+    // the database's callbacks, set by a trigger, so that every writer of every process changes it
+    sql: `
+      ALTER TABLE databases ADD COLUMN callbacks_tag BIGINT NOT NULL DEFAULT 0;
+      CREATE FUNCTION tidings_callbacks_tag() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.database_id IS DISTINCT FROM NEW.database_id) THEN
+          UPDATE databases SET callbacks_tag = floor((random() - 0.5) * 9007199254740991)::bigint WHERE id = OLD.database_id;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+          UPDATE databases SET callbacks_tag = floor((random() - 0.5) * 9007199254740991)::bigint WHERE id = NEW.database_id;
+        END IF;
+        RETURN NULL;
+      END $$;
+      UPDATE databases SET callbacks_tag = floor((random() - 0.5) * 9007199254740991)::bigint;
+      CREATE TRIGGER callbacks_tag AFTER INSERT OR UPDATE OR DELETE ON callbacks
+        FOR EACH ROW EXECUTE FUNCTION tidings_callbacks_tag();
+    `,
+  },
 ];

@@ -130,4 +130,23 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       UPDATE databases SET callback_count = (SELECT count(*) FROM callbacks WHERE callbacks.database_id = databases.id);
     `,
   },
+  {
+    version: 3,
+    name: 'databases carry a tag of their callbacks',
+    // a new random value on every change to one of the database's callbacks, by any writer in any
+    // process (the triggers see them all): a cached callback list is answered while its tag is the
+    // database's tag (kysely-store.ts, list-cache.ts). Random, not a counter: a store restored from an
+    // export cannot bring back a value a running process has cached. Within ±2^53: node:sqlite reads
+    // larger integers only as BigInt.
+    sql: `
+      ALTER TABLE databases ADD COLUMN callbacks_tag INTEGER NOT NULL DEFAULT 0;
+      UPDATE databases SET callbacks_tag = random() % 9007199254740991;
+      CREATE TRIGGER callbacks_tag_insert AFTER INSERT ON callbacks
+        BEGIN UPDATE databases SET callbacks_tag = random() % 9007199254740991 WHERE id = NEW.database_id; END;
+      CREATE TRIGGER callbacks_tag_update AFTER UPDATE ON callbacks
+        BEGIN UPDATE databases SET callbacks_tag = random() % 9007199254740991 WHERE id = NEW.database_id OR id = OLD.database_id; END;
+      CREATE TRIGGER callbacks_tag_delete AFTER DELETE ON callbacks
+        BEGIN UPDATE databases SET callbacks_tag = random() % 9007199254740991 WHERE id = OLD.database_id; END;
+    `,
+  },
 ];
