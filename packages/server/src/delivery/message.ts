@@ -1,22 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { CallbackMessage } from '@tidings/spec';
+import { randomText } from '../random.ts';
 
 export type Fields = Record<string, string>;
 
-// One 15-byte slice of a 4 KB random pool per ID: a randomBytes call per ID was a measurable cost
-// of every change (two IDs each).
-const POOL_BYTES = 4095;
-let pool = randomBytes(POOL_BYTES);
-let offset = 0;
-
 function randomId(prefix: string): string {
-  if (offset + 15 > POOL_BYTES) {
-    pool = randomBytes(POOL_BYTES);
-    offset = 0;
-  }
-  const id = `${prefix}${pool.toString('base64url', offset, offset + 15)}`;
-  offset += 15;
-  return id;
+  return `${prefix}${randomText(15, 'base64url')}`;
 }
 
 export function newEventKey(): string {

@@ -353,6 +353,47 @@ describe('a backlog', () => {
   });
 });
 
+describe('claims', () => {
+  const noPoll = 3_600_000;
+  function countClaims(): { count: number } {
+    const counter = { count: 0 };
+    const claim = h.store.claimDueDeliveries.bind(h.store);
+    h.store.claimDueDeliveries = (...args) => {
+      counter.count++;
+      return claim(...args);
+    };
+    return counter;
+  }
+
+  it('follow a finished attempt only while deliveries were left behind, and none are then left waiting for the poll', async () => {
+    await createCallback('database/1', {});
+    const claims = countClaims();
+    // one slot per callback (a quarter of two): five of six deliveries wait for the one before
+    h.startWorker({ concurrency: 2, pollIntervalMs: noPoll });
+    for (let i = 0; i < 6; i++) await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(6, 3_000);
+    await eventually(async () => (await deliveries('1')).data.every((delivery) => delivery.status === 'succeeded'));
+    // one change at a time: its commit wakes one claim, its finished attempt none
+    claims.count = 0;
+    for (let i = 1; i <= 3; i++) {
+      await h.request('PUT', `/v1/profile/${i}`, { body: { fields: { n: String(i) } } });
+      await receiver.waitFor(6 + i, 3_000);
+      await eventually(async () => (await deliveries('1')).data.every((delivery) => delivery.status === 'succeeded'));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(claims.count).toBe(3);
+  });
+
+  it('follow a finished ordered delivery, so that the next of its profile goes without waiting for the poll', async () => {
+    await createCallback('database/1', { ordering: 'profile' });
+    h.startWorker({ pollIntervalMs: noPoll });
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { step: '0' } } });
+    for (let step = 1; step <= 4; step++) await h.request('PUT', '/v1/profile/1', { body: { fields: { step: String(step) } } });
+    await receiver.waitFor(5, 3_000);
+    expect(receiver.requests.map((_request, index) => message(index).fields.step)).toEqual(['0', '1', '2', '3', '4']);
+  });
+});
+
 describe('retrying by hand', () => {
   it('leaves a delivery that is being attempted alone, so it is not sent twice', async () => {
     const callback = await createCallback('database/1', {});

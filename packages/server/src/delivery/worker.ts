@@ -70,6 +70,14 @@ export class DeliveryWorker {
    * busy: what is left due is (mostly) theirs, and a claim walks past all of it to find nothing.
    */
   #saturated = false;
+  /**
+   * Whether deliveries may be due that the last claim left: it filled the room it had, or it passed
+   * over (or left out) deliveries of callbacks whose slots were full. Only then does a finished attempt (which frees a slot) wake the
+   * worker; otherwise what becomes due is announced (on commit, by a signal, by this worker's retry
+   * timer, by the poll), and a claim after every attempt would find nothing: one transaction of four
+   * per message when messages come one at a time.
+   */
+  #backlog = true;
   #deferredWake: NodeJS.Timeout | null = null;
 
   constructor(options: WorkerOptions) {
@@ -121,8 +129,8 @@ export class DeliveryWorker {
   }
 
   /**
-   * Claims what is due now; called on commit, on every finished attempt and by the timer. Calls in
-   * the same turn of the event loop share one claim.
+   * Claims what is due now; called on commit, on a finished attempt when the last claim left some
+   * behind (#backlog) and by the timer. Calls in the same turn of the event loop share one claim.
    */
   wake(): void {
     if (!this.#running || this.#wakeScheduled) return;
@@ -158,8 +166,10 @@ export class DeliveryWorker {
     for (;;) {
       this.#pumpAgain = false;
       const room = concurrency - this.#inFlight.size;
+      if (room <= 0) this.#backlog = true;
       if (!this.#running || room <= 0) return;
-      const batch = await store.claimDueDeliveries(Math.min(room, CLAIM_BATCH), this.#leaseMs, this.#maxInFlightPerCallback, this.#busyByCallback);
+      const notes = { leftBehind: false };
+      const batch = await store.claimDueDeliveries(Math.min(room, CLAIM_BATCH), this.#leaseMs, this.#maxInFlightPerCallback, this.#busyByCallback, notes);
       for (const delivery of batch) {
         if (this.#attempting.has(delivery.id)) continue;
         this.#attempting.add(delivery.id);
@@ -172,21 +182,24 @@ export class DeliveryWorker {
             if (left === 0) this.#busyByCallback.delete(callbackId);
             else this.#busyByCallback.set(callbackId, left);
           }),
+          delivery.ordered,
         );
       }
       const tookAll = batch.length < Math.min(room, CLAIM_BATCH);
       this.#saturated = tookAll && [...this.#busyByCallback.values()].some((busy) => busy >= this.#maxInFlightPerCallback);
+      this.#backlog = !tookAll || notes.leftBehind;
       if (tookAll && !this.#pumpAgain) break;
     }
     await this.#pruneNow();
   }
 
-  #track(work: Promise<void>): void {
+  /** `ordered`: the delivery holds back later ones of its ordering key, which are due once it is done */
+  #track(work: Promise<void>, ordered: boolean): void {
     const tracked = work
       .catch((error: unknown) => this.#options.onError?.(error))
       .finally(() => {
         this.#inFlight.delete(tracked);
-        this.wake();
+        if (this.#backlog || ordered) this.wake();
       });
     this.#inFlight.add(tracked);
   }
@@ -213,7 +226,11 @@ export class DeliveryWorker {
   }
 
   #noteRetry(at: number | null): void {
-    if (at !== null && (this.#earliestRetry === null || at < this.#earliestRetry)) this.#earliestRetry = at;
+    if (at !== null && (this.#earliestRetry === null || at < this.#earliestRetry)) {
+      this.#earliestRetry = at;
+      // a finished attempt wakes no claim by itself any more, so the timer is set for the retry here
+      if (!this.#pumping && !this.#wakeScheduled) this.#scheduleSafetyNet();
+    }
   }
 
   async #pruneNow(): Promise<void> {

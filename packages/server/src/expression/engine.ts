@@ -251,26 +251,30 @@ export async function createExpressionEngine(limits: ExpressionLimits): Promise<
 }
 
 function compileUncached(context: QuickJSContext, source: string): Compiled {
-  const parsed = context.evalCode(expressionFunctionSource(source), 'expression.js', {
-    type: 'global',
-    compileOnly: true,
-  });
-  if (parsed.error !== undefined) {
-    const message = errorText(context, parsed.error);
-    parsed.error.dispose();
-    return { error: message };
-  }
-  parsed.value.dispose();
-
+  // The probe first: a source that compiles inside square brackets cannot break out of the round ones
+  // (wrap.ts), so when it compiles, evaluating the round-bracketed wrapper can only fail to parse (and
+  // then nothing runs) or create the function. Two parses for a valid condition instead of three.
   const probe = context.evalCode(singleExpressionProbeSource(source), 'expression.js', {
     type: 'global',
     compileOnly: true,
   });
   const isSingleExpression = probe.error === undefined;
   (probe.error ?? probe.value).dispose();
-  if (!isSingleExpression) return { error: notSingleExpressionMessage };
+  if (!isSingleExpression) {
+    // the wrapper's own syntax error names the problem better, when there is one
+    const parsed = context.evalCode(expressionFunctionSource(source), 'expression.js', {
+      type: 'global',
+      compileOnly: true,
+    });
+    if (parsed.error === undefined) {
+      parsed.value.dispose();
+      return { error: notSingleExpressionMessage };
+    }
+    const message = errorText(context, parsed.error);
+    parsed.error.dispose();
+    return { error: message };
+  }
 
-  // Safe to run now: the source is one expression, so this only creates the function.
   const created = context.evalCode(expressionFunctionSource(source), 'expression.js', { type: 'global' });
   if (created.error !== undefined) {
     const message = errorText(context, created.error);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { CallbackUpdate } from '@tidings/spec';
 import { readBody } from '../http/body.ts';
@@ -7,9 +6,10 @@ import { ApiError, notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
 import { created, deleted, json, jsonList } from '../http/respond.ts';
 import { checkCallbackUrl } from '../net/url-policy.ts';
+import { randomText } from '../random.ts';
 
 export function newSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
+  return `whsec_${randomText(24, 'base64')}`;
 }
 
 /** The checks the schema cannot make: the URL's target and whether the expression compiles. */

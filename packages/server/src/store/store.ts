@@ -56,6 +56,8 @@ export interface DueDelivery {
   /** attempts made before the last manual retry: the schedule position is attempts - retryBase */
   retryBase: number;
   payload: string;
+  /** whether the delivery has an ordering key: the next one of its key may be due once it is done */
+  ordered: boolean;
   callback: {
     id: number;
     url: string;
@@ -65,6 +67,15 @@ export interface DueDelivery {
     failingSince: number | null;
     secrets: string[];
   };
+}
+
+/** What a claim tells its caller besides the deliveries it took */
+export interface ClaimNotes {
+  /**
+   * Set when due deliveries may have been left: of callbacks whose slots were full (passed over, or
+   * left out by the query), or beyond the rows the claim reads.
+   */
+  leftBehind: boolean;
 }
 
 export interface AttemptRecord {
@@ -190,7 +201,13 @@ export interface Store {
    * Leases up to `limit` due deliveries; a callback gets at most maxPerCallback less what `busy`
    * (callback ID → attempts the caller has in flight) says it already has.
    */
-  claimDueDeliveries(limit: number, leaseMs: number, maxPerCallback: number, busy?: ReadonlyMap<number, number>): Promise<DueDelivery[]>;
+  claimDueDeliveries(
+    limit: number,
+    leaseMs: number,
+    maxPerCallback: number,
+    busy?: ReadonlyMap<number, number>,
+    notes?: ClaimNotes,
+  ): Promise<DueDelivery[]>;
   nextDueTime(): Promise<number | null>;
   /** Voids every lease: only for a store that one worker process owns (the embedded one), at start. */
   releaseAllLeases(): Promise<number>;

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { randomText } from '../../random.ts';
 import type { Clock } from '../../clock.ts';
 import { KyselyStore } from '../kysely-store.ts';
 import type { Schema } from '../schema.ts';
@@ -105,6 +106,8 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     }
   };
 
+  // names this store's own signals (notifications.ts)
+  const origin = randomText(12, 'base64url');
   const store = new KyselyStore({
     db,
     dialect: 'postgres',
@@ -114,9 +117,9 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     migrate,
     onHotQuery: (sql) => hotQueries.set(sql, `tidings_${hotQueries.size + 1}`),
     crossProcess: {
-      announce: notifyDeliveriesQueued,
+      announce: (trx) => notifyDeliveriesQueued(trx, origin),
       listen: (signal) => {
-        const listener = new DeliveriesListener(clientConfig, signal, onError);
+        const listener = new DeliveriesListener(clientConfig, signal, onError, origin);
         listeners.push(listener);
         listener.start();
       },

@@ -10,9 +10,13 @@ export const DELIVERIES_CHANNEL = 'tidings_deliveries';
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 30_000;
 
-/** Sends the signal as part of the caller's transaction: PostgreSQL delivers it on commit only. */
-export async function notifyDeliveriesQueued(trx: Transaction<Schema>): Promise<void> {
-  await sql`SELECT pg_notify(${DELIVERIES_CHANNEL}, '')`.execute(trx);
+/**
+ * Sends the signal as part of the caller's transaction: PostgreSQL delivers it on commit only. The
+ * payload names the store that sent it (`origin`), whose own listener passes over it: the store has
+ * told its own process already, and a second claim would find nothing.
+ */
+export async function notifyDeliveriesQueued(trx: Transaction<Schema>, origin: string): Promise<void> {
+  await sql`SELECT pg_notify(${DELIVERIES_CHANNEL}, ${origin})`.execute(trx);
 }
 
 /**
@@ -24,12 +28,15 @@ export class DeliveriesListener {
   readonly #clientConfig: pg.ClientConfig;
   readonly #onSignal: () => void;
   readonly #onError: (message: string) => void;
+  readonly #origin: string;
   #client: pg.Client | null = null;
   #retryMs = FIRST_RETRY_MS;
   #retryTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
-  constructor(clientConfig: pg.ClientConfig, onSignal: () => void, onError: (message: string) => void) {
+  /** `origin`: the signals this store sent itself, which are passed over */
+  constructor(clientConfig: pg.ClientConfig, onSignal: () => void, onError: (message: string) => void, origin: string) {
+    this.#origin = origin;
     this.#clientConfig = clientConfig;
     this.#onSignal = onSignal;
     this.#onError = onError;
@@ -52,7 +59,7 @@ export class DeliveriesListener {
     const client = new pg.Client(this.#clientConfig);
     this.#client = client;
     client.on('notification', (message) => {
-      if (message.channel === DELIVERIES_CHANNEL) this.#onSignal();
+      if (message.channel === DELIVERIES_CHANNEL && message.payload !== this.#origin) this.#onSignal();
     });
     client.on('error', (error) => this.#lost(client, error.message));
     client.on('end', () => this.#lost(client, 'connection ended'));
