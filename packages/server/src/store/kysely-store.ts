@@ -135,9 +135,9 @@ const OPEN_STATUSES = ['pending', 'failed'] as const;
 /** Deliveries inserted by one statement; a statement per size is cached, so the sizes are bounded. */
 const DELIVERY_INSERT_CHUNK = 50;
 
-/** pages of callback lists kept per process (list-cache.ts), and the most text they may hold */
+/** pages of callback lists kept per process (list-cache.ts), and the most memory they may hold */
 const CALLBACK_LIST_PAGES = 256;
-const CALLBACK_LIST_BYTES = 8 * 1024 * 1024;
+const CALLBACK_LIST_BYTES = 16 * 1024 * 1024;
 
 /** the most rows a claim's scan reads: four per delivery of the largest batch the worker claims (100) */
 const CLAIM_SCAN_MOST = 400;
@@ -1025,7 +1025,8 @@ export class KyselyStore implements Store {
     const cached = this.#callbackLists.get(key, tag);
     if (cached !== undefined) return cached;
     const list = await this.#listCallbacks(page, scope);
-    this.#callbackLists.set(key, tag, list, list.data.reduce((bytes, json) => bytes + json.length, 64));
+    // counted twice: the text, and the UTF-8 bytes the answer keeps of it (respond.ts)
+    this.#callbackLists.set(key, tag, list, 2 * list.data.reduce((bytes, json) => bytes + json.length, 64));
     return list;
   }
 
