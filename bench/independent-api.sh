@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# An independent check of the api-get case, outside the harness: Tidings and the raw baseline server
-# started by hand on core 0, autocannon's own CLI on core 1 (32 connections, 2 s warm-up, 5 s
-# measured, 3 interleaved rounds), CPU read from /proc/<pid>/stat here. Compare with what
-# `pnpm bench --only=api-get` reports. Usage: bash bench/independent-api-get.sh
+# An independent check of the api-get and api-list cases, outside the harness: Tidings and the raw
+# baseline server started by hand on core 0, autocannon's own CLI on core 1 (32 connections, 2 s
+# warm-up, 5 s measured, 3 interleaved rounds), CPU read from /proc/<pid>/stat here. Compare with
+# what `pnpm bench --only=api-get,api-list` reports.
+# Usage: bash bench/independent-api.sh [get|list]   (get: GET /v1/callback/1; list: a page of 100 callbacks)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/toolchain.sh"
@@ -21,24 +22,32 @@ tidings=$!
 until curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null; do sleep 0.2; done
 auth=(-H "authorization: Bearer $token" -H 'content-type: application/json')
 curl -sf "${auth[@]}" -d '{"name":"customers"}' "http://127.0.0.1:$port/v1/databases" >/dev/null
-curl -sf "${auth[@]}" -d "{\"url\":\"https://hooks.example.org/tidings\",\"expression\":\"company == 'Apple'\"}" \
-  "http://127.0.0.1:$port/v1/database/1/callbacks" >/dev/null
-body=$(curl -sf "${auth[@]}" "http://127.0.0.1:$port/v1/callback/1")
+case=${1:-get}
+case $case in
+  get) count=1; path=/v1/callback/1 ;;
+  list) count=100; path='/v1/database/1/callbacks?limit=100' ;;
+  *) echo "usage: $0 [get|list]" >&2; exit 2 ;;
+esac
+for i in $(seq 1 "$count"); do
+  curl -sf "${auth[@]}" -d "{\"url\":\"https://hooks.example.org/tidings/$i\",\"expression\":\"company == 'Apple $i'\"}" \
+    "http://127.0.0.1:$port/v1/database/1/callbacks" >/dev/null
+done
+body=$(curl -sf "${auth[@]}" "http://127.0.0.1:$port$path")
 BENCH_RESPONSE=$(node -e 'console.log(JSON.stringify({ status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: process.argv[1] }))' "$body") \
   taskset -c 0 node "$root/bench/processes/raw-server.ts" >"$data/raw.log" 2>&1 &
 raw=$!
 until grep -q listening "$data/raw.log" 2>/dev/null; do sleep 0.2; done
-raw_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$data/raw.log" | head -1)/v1/callback/1
+raw_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$data/raw.log" | head -1)$path
 
 for round in 1 2 3; do
   for side in raw tidings; do
-    if [ "$side" = raw ]; then pid=$raw; url=$raw_url; else pid=$tidings; url=http://127.0.0.1:$port/v1/callback/1; fi
+    if [ "$side" = raw ]; then pid=$raw; url=$raw_url; else pid=$tidings; url=http://127.0.0.1:$port$path; fi
     taskset -c 1 "$autocannon" -c 32 -d 2 -H "authorization=Bearer $token" "$url" >/dev/null 2>&1
     before=$(cpu_ticks "$pid")
     result=$(taskset -c 1 "$autocannon" -c 32 -d 5 -j -H "authorization=Bearer $token" "$url" 2>/dev/null)
     after=$(cpu_ticks "$pid")
     read -r total non2xx < <(node -e 'const r = JSON.parse(process.argv[1]); console.log(r.requests.total, r.non2xx)' "$result")
     # clock ticks are 10 ms: µs per request = ticks × 10,000 ÷ requests
-    echo "round $round $side: $total requests ($non2xx not 2xx), $(((after - before) * 10000 / total)) µs CPU/request"
+    echo "api-$case round $round $side: $total requests ($non2xx not 2xx), $(((after - before) * 10000 / total)) µs CPU/request"
   done
 done
