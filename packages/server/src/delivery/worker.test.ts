@@ -355,13 +355,24 @@ describe('a backlog', () => {
 
 describe('claims', () => {
   const noPoll = 3_600_000;
-  function countClaims(): { count: number } {
-    const counter = { count: 0 };
+  /** claims of both kinds: made alone, and made in the transaction of the change (the embedded store) */
+  function countClaims(): { count: number; joined: number } {
+    const counter = { count: 0, joined: 0 };
     const claim = h.store.claimDueDeliveries.bind(h.store);
     h.store.claimDueDeliveries = (...args) => {
       counter.count++;
       return claim(...args);
     };
+    const joinClaims = h.store.joinClaims.bind(h.store);
+    h.store.joinClaims = (request) =>
+      joinClaims(() => {
+        const joined = request();
+        if (joined !== null) {
+          counter.count++;
+          counter.joined++;
+        }
+        return joined;
+      });
     return counter;
   }
 
@@ -373,8 +384,10 @@ describe('claims', () => {
     for (let i = 0; i < 6; i++) await h.request('POST', '/v1/database/1/profiles', { body: {} });
     await receiver.waitFor(6, 3_000);
     await eventually(async () => (await deliveries('1')).data.every((delivery) => delivery.status === 'succeeded'));
-    // one change at a time: its commit wakes one claim, its finished attempt none
+    // one change at a time: one claim each (in the change's own transaction on the embedded store),
+    // none after its finished attempt
     claims.count = 0;
+    claims.joined = 0;
     for (let i = 1; i <= 3; i++) {
       await h.request('PUT', `/v1/profile/${i}`, { body: { fields: { n: String(i) } } });
       await receiver.waitFor(6 + i, 3_000);
@@ -382,6 +395,7 @@ describe('claims', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(claims.count).toBe(3);
+    expect(claims.joined).toBe(h.store.dialect === 'sqlite' ? 3 : 0);
   });
 
   it('follow a finished ordered delivery, so that the next of its profile goes without waiting for the poll', async () => {

@@ -4,7 +4,7 @@
 import type { CallbackMessage } from '@tidings/spec';
 import { formatTimestamp, type Clock } from '../clock.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
-import type { AttemptOutcome, DueDelivery, Store } from '../store/store.ts';
+import type { AttemptOutcome, ClaimNotes, DueDelivery, JoinedClaim, Store } from '../store/store.ts';
 import { renderBody } from './render.ts';
 import { FAILING_DAYS_BEFORE_DISABLE, nextAttemptAt, parseRetryAfter } from './retry.ts';
 import type { Sender, SendResult } from './sender.ts';
@@ -78,6 +78,8 @@ export class DeliveryWorker {
    * per message when messages come one at a time.
    */
   #backlog = true;
+  /** set by a claim made in a commit's own transaction, for the announcement of that commit */
+  #announcedClaimed = false;
   #deferredWake: NodeJS.Timeout | null = null;
 
   constructor(options: WorkerOptions) {
@@ -92,7 +94,44 @@ export class DeliveryWorker {
     if (this.#running) return;
     this.#running = true;
     this.#options.store.onDeliveriesQueued((callbackIds) => this.#queued(callbackIds));
+    this.#options.store.joinClaims(() => this.#joinClaim());
     this.wake();
+  }
+
+  /**
+   * The claim the embedded store makes in the transaction of writes that queued deliveries (see
+   * Store.joinClaims), when no claim is under way and there is room. Until it is done it counts as
+   * the claim under way.
+   */
+  #joinClaim(): JoinedClaim | null {
+    if (!this.#running || this.#pumping) return null;
+    const wanted = Math.min(this.#options.concurrency - this.#inFlight.size, CLAIM_BATCH);
+    if (wanted <= 0) return null;
+    this.#pumping = true;
+    let settle = (): void => undefined;
+    this.#pumped = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    return {
+      limit: wanted,
+      leaseMs: this.#leaseMs,
+      maxPerCallback: this.#maxInFlightPerCallback,
+      busy: this.#busyByCallback,
+      done: (batch, notes) => {
+        // leased: attempted even if the worker stopped meanwhile (stop() waits for them)
+        this.#take(batch, wanted, notes);
+        // the announcement that follows this commit needs no claim of its own, unless one is due
+        this.#announcedClaimed = !this.#backlog;
+        this.#pumping = false;
+        settle();
+        if (this.#pumpAgain || this.#backlog) {
+          this.#pumpAgain = false;
+          this.wake();
+        } else {
+          this.#scheduleSafetyNet();
+        }
+      },
+    };
   }
 
   /**
@@ -103,6 +142,11 @@ export class DeliveryWorker {
    * is saturated.
    */
   #queued(callbackIds: ReadonlySet<number> | null): void {
+    if (this.#announcedClaimed) {
+      // a local commit whose deliveries were claimed in its own transaction (#joinClaim)
+      this.#announcedClaimed = false;
+      return;
+    }
     if (!this.#saturated) return this.wake();
     if (callbackIds !== null) {
       for (const id of callbackIds) if ((this.#busyByCallback.get(id) ?? 0) < this.#maxInFlightPerCallback) return this.wake();
@@ -121,7 +165,9 @@ export class DeliveryWorker {
     this.#timer = null;
     if (this.#deferredWake) clearTimeout(this.#deferredWake);
     this.#deferredWake = null;
-    await Promise.allSettled([this.#pumped, ...this.#inFlight]);
+    // the claim under way first: what it claims is attempted, and waited for below
+    await Promise.allSettled([this.#pumped]);
+    await Promise.allSettled([...this.#inFlight]);
   }
 
   get inFlight(): number {
@@ -169,28 +215,35 @@ export class DeliveryWorker {
       if (room <= 0) this.#backlog = true;
       if (!this.#running || room <= 0) return;
       const notes = { leftBehind: false };
-      const batch = await store.claimDueDeliveries(Math.min(room, CLAIM_BATCH), this.#leaseMs, this.#maxInFlightPerCallback, this.#busyByCallback, notes);
-      for (const delivery of batch) {
-        if (this.#attempting.has(delivery.id)) continue;
-        this.#attempting.add(delivery.id);
-        const callbackId = delivery.callback.id;
-        this.#busyByCallback.set(callbackId, (this.#busyByCallback.get(callbackId) ?? 0) + 1);
-        this.#track(
-          this.#attempt(delivery).finally(() => {
-            this.#attempting.delete(delivery.id);
-            const left = (this.#busyByCallback.get(callbackId) ?? 1) - 1;
-            if (left === 0) this.#busyByCallback.delete(callbackId);
-            else this.#busyByCallback.set(callbackId, left);
-          }),
-          delivery.ordered,
-        );
-      }
-      const tookAll = batch.length < Math.min(room, CLAIM_BATCH);
-      this.#saturated = tookAll && [...this.#busyByCallback.values()].some((busy) => busy >= this.#maxInFlightPerCallback);
-      this.#backlog = !tookAll || notes.leftBehind;
+      const wanted = Math.min(room, CLAIM_BATCH);
+      const batch = await store.claimDueDeliveries(wanted, this.#leaseMs, this.#maxInFlightPerCallback, this.#busyByCallback, notes);
+      const tookAll = this.#take(batch, wanted, notes);
       if (tookAll && !this.#pumpAgain) break;
     }
     await this.#pruneNow();
+  }
+
+  /** Starts the attempts of what a claim of `wanted` deliveries took; whether it took all there was. */
+  #take(batch: readonly DueDelivery[], wanted: number, notes: ClaimNotes): boolean {
+    for (const delivery of batch) {
+      if (this.#attempting.has(delivery.id)) continue;
+      this.#attempting.add(delivery.id);
+      const callbackId = delivery.callback.id;
+      this.#busyByCallback.set(callbackId, (this.#busyByCallback.get(callbackId) ?? 0) + 1);
+      this.#track(
+        this.#attempt(delivery).finally(() => {
+          this.#attempting.delete(delivery.id);
+          const left = (this.#busyByCallback.get(callbackId) ?? 1) - 1;
+          if (left === 0) this.#busyByCallback.delete(callbackId);
+          else this.#busyByCallback.set(callbackId, left);
+        }),
+        delivery.ordered,
+      );
+    }
+    const tookAll = batch.length < wanted;
+    this.#saturated = tookAll && [...this.#busyByCallback.values()].some((busy) => busy >= this.#maxInFlightPerCallback);
+    this.#backlog = !tookAll || notes.leftBehind;
+    return tookAll;
   }
 
   /** `ordered`: the delivery holds back later ones of its ordering key, which are due once it is done */

@@ -39,6 +39,7 @@ import type {
   AccountSummary,
   AttemptOutcome,
   ClaimNotes,
+  JoinedClaim,
   CreateCallbackResult,
   DueDelivery,
   NewCallback,
@@ -178,6 +179,7 @@ export class KyselyStore implements Store {
   readonly #migrate: () => Promise<number[]>;
   readonly #close: () => Promise<void>;
   readonly #queuedListeners: Array<(callbackIds: ReadonlySet<number> | null) => void> = [];
+  #joinedClaims: (() => JoinedClaim | null) | null = null;
   readonly #firstAttemptDelayMs: number;
   readonly #crossProcess: KyselyStoreOptions['crossProcess'];
   readonly #statements: Statements;
@@ -212,6 +214,10 @@ export class KyselyStore implements Store {
     this.#queuedListeners.push(listener);
     // another process's signal does not say for which callbacks
     if (this.#queuedListeners.length === 1) this.#crossProcess?.listen(() => this.#announceQueued(null));
+  }
+
+  joinClaims(request: () => JoinedClaim | null): void {
+    this.#joinedClaims = request;
   }
 
   #announceQueued(callbackIds: ReadonlySet<number> | null): void {
@@ -555,6 +561,10 @@ export class KyselyStore implements Store {
         const batch = this.#pendingWrites.splice(0, WRITE_BATCH);
         const queued: Queued = { callbacks: new Set() };
         const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
+        // the worker's claim of what these writes queued, in their transaction (see joinClaims)
+        let joined: JoinedClaim | null = null;
+        const joinedNotes: ClaimNotes = { leftBehind: true };
+        let claimed: DueDelivery[] = [];
         try {
           await this.#db.transaction().execute(async (trx) => {
             for (const pending of batch) {
@@ -571,18 +581,38 @@ export class KyselyStore implements Store {
                 outcomes.push({ error });
               }
             }
+            joined = queued.callbacks.size > 0 ? (this.#joinedClaims?.() ?? null) : null;
+            if (joined !== null) {
+              const { limit, leaseMs, maxPerCallback, busy } = joined;
+              sqlite.exec('SAVEPOINT tidings_write');
+              try {
+                claimed = await this.#claimIn(trx, limit, leaseMs, maxPerCallback, busy, joinedNotes);
+                sqlite.exec('RELEASE tidings_write');
+              } catch {
+                // the deliveries stay unleased, for the claim the announcement wakes
+                sqlite.exec('ROLLBACK TO tidings_write');
+                sqlite.exec('RELEASE tidings_write');
+                claimed = [];
+                joinedNotes.leftBehind = true;
+              }
+            }
           });
         } catch (error) {
           // the commit itself failed: nothing of the batch was written
+          (joined as JoinedClaim | null)?.done([], { leftBehind: true });
           for (const pending of batch) pending.reject(error);
           continue;
         }
-        batch.forEach((pending, index) => {
-          const outcome = outcomes[index] as { value: unknown } | { error: unknown };
-          if ('error' in outcome) pending.reject(outcome.error);
-          else pending.resolve(outcome.value);
-        });
-        if (queued.callbacks.size > 0) this.#announceQueued(queued.callbacks);
+        try {
+          (joined as JoinedClaim | null)?.done(claimed, joinedNotes);
+        } finally {
+          batch.forEach((pending, index) => {
+            const outcome = outcomes[index] as { value: unknown } | { error: unknown };
+            if ('error' in outcome) pending.reject(outcome.error);
+            else pending.resolve(outcome.value);
+          });
+          if (queued.callbacks.size > 0) this.#announceQueued(queued.callbacks);
+        }
       }
     } finally {
       // whatever happened, writes queued meanwhile are not left waiting for a run that will not come
@@ -1331,116 +1361,125 @@ export class KyselyStore implements Store {
     busy: ReadonlyMap<number, number> = new Map(),
     notes: ClaimNotes = { leftBehind: false },
   ): Promise<DueDelivery[]> {
+    // on the embedded store, in the transaction the writes of the moment share (see #writeTogether)
+    return this.#write((trx) => this.#claimIn(trx, limit, leaseMs, maxPerCallback, busy, notes));
+  }
+
+  async #claimIn(
+    trx: Transaction<Schema>,
+    limit: number,
+    leaseMs: number,
+    maxPerCallback: number,
+    busy: ReadonlyMap<number, number>,
+    notes: ClaimNotes,
+  ): Promise<DueDelivery[]> {
     const saturatedIds = [...busy].filter(([, count]) => count >= maxPerCallback).map(([id]) => id);
     const saturated = this.#idList(saturatedIds);
     notes.leftBehind = saturatedIds.length > 0;
-    // on the embedded store, in the transaction the writes of the moment share (see #writeTogether)
-    return this.#write(async (trx) => {
-      const now = this.#clock.now();
-      // Two candidates per wanted row on PostgreSQL leave room for what other workers lock first.
-      const wanted = this.dialect === 'postgres' ? limit * 2 : limit;
-      // of each callback at most its free slots (the limit less what the worker sends it already),
-      // so one busy callback cannot fill a batch
-      const taken = new Map<number, number>();
-      const candidates: number[] = [];
-      // A run of rows all of callbacks whose slots this claim filled ends the scan: behind one busy
-      // callback's backlog the rest is found by the next claim, which leaves that callback out in SQL.
-      let passedOver = 0;
-      const scanLimit = Math.max(limit * 4, 200);
-      // SQLite reads the rows one at a time (the scan stops itself after scanLimit), under a LIMIT
-      // written into the SQL: a bound LIMIT made this statement cost ≈ 45 µs instead of ≈ 5 µs
-      let scanned = 0;
-      const sqliteScan = this.dialect === 'sqlite';
-      await this.#statements.scan(
-        trx,
-        'claimScan',
-        () => this.#claimScan(trx, now, saturated, sqliteScan ? sql.lit(CLAIM_SCAN_MOST) : scanLimit),
-        sqliteScan ? [now, now, saturated, ...OPEN_STATUSES] : [now, now, saturated, ...OPEN_STATUSES, scanLimit],
-        (row) => {
-          if (++scanned > scanLimit) return false;
-          const used = (busy.get(row.callback_id) ?? 0) + (taken.get(row.callback_id) ?? 0);
-          if (used >= maxPerCallback) {
-            notes.leftBehind = true;
-            return ++passedOver < CLAIM_PASS_OVER_LIMIT;
-          }
-          passedOver = 0;
-          taken.set(row.callback_id, (taken.get(row.callback_id) ?? 0) + 1);
-          candidates.push(row.id);
-          return candidates.length < wanted;
-        },
-      );
-      // rows beyond those read may be due too
-      if (scanned >= scanLimit) notes.leftBehind = true;
-      if (candidates.length === 0) return [];
-      const ids = this.dialect === 'postgres' ? await this.#lockCandidates(trx, candidates, limit, now) : candidates;
-      if (ids.length === 0) return [];
-      const idList = this.#idList(ids);
-      const leaseUntil = now + leaseMs;
-      await this.#statements.rows(
-        trx,
-        'leaseClaimed',
-        () => trx.updateTable('deliveries').set({ lease_until: leaseUntil }).where((eb) => this.#oneOf(eb.ref('id'), idList)),
-        [leaseUntil, idList],
-      );
-      const rows = await this.#statements.rows(
-        trx,
-        'claimedDeliveries',
-        () =>
-          trx
-            .selectFrom('deliveries')
-            .innerJoin('callbacks', 'callbacks.id', 'deliveries.callback_id')
-            .innerJoin('events', 'events.id', 'deliveries.event_id')
-            .select([
-              'deliveries.id',
-              'deliveries.webhook_id',
-              'deliveries.event_key',
-              'deliveries.attempts',
-              'deliveries.retry_base',
-              'deliveries.ordering_key',
-              'events.payload',
-              'callbacks.id as callback_id',
-              'callbacks.url',
-              'callbacks.method',
-              'callbacks.expression',
-              'callbacks.disabled',
-              'callbacks.failing_since',
-            ])
-            .where((eb) => this.#oneOf(eb.ref('deliveries.id'), idList))
-            .orderBy('deliveries.id'),
-        [idList],
-      );
-      const callbackIds = this.#idList([...new Set(rows.map((row) => row.callback_id))]);
-      const secrets = await this.#statements.rows(
-        trx,
-        'claimedSecrets',
-        () =>
-          trx
-            .selectFrom('callback_secrets')
-            .select(['callback_id', 'secret'])
-            .where((eb) => this.#oneOf(eb.ref('callback_id'), callbackIds))
-            .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-            .orderBy('id', 'desc'),
-        [callbackIds, now],
-      );
-      return rows.map((row) => ({
-        id: row.id,
-        webhookId: row.webhook_id,
-        eventKey: row.event_key,
-        attempts: row.attempts,
-        retryBase: row.retry_base,
-        payload: row.payload,
-        ordered: row.ordering_key !== null,
-        callback: {
-          id: row.callback_id,
-          url: row.url,
-          method: row.method as 'json' | 'xml',
-          expression: row.expression,
-          disabled: row.disabled === 1,
-          failingSince: row.failing_since === null ? null : Number(row.failing_since),
-          secrets: secrets.filter((secret) => secret.callback_id === row.callback_id).map((secret) => secret.secret),
-        },
-      }));
-    });
+    const now = this.#clock.now();
+    // Two candidates per wanted row on PostgreSQL leave room for what other workers lock first.
+    const wanted = this.dialect === 'postgres' ? limit * 2 : limit;
+    // of each callback at most its free slots (the limit less what the worker sends it already),
+    // so one busy callback cannot fill a batch
+    const taken = new Map<number, number>();
+    const candidates: number[] = [];
+    // A run of rows all of callbacks whose slots this claim filled ends the scan: behind one busy
+    // callback's backlog the rest is found by the next claim, which leaves that callback out in SQL.
+    let passedOver = 0;
+    const scanLimit = Math.max(limit * 4, 200);
+    // SQLite reads the rows one at a time (the scan stops itself after scanLimit), under a LIMIT
+    // written into the SQL: a bound LIMIT made this statement cost ≈ 45 µs instead of ≈ 5 µs
+    let scanned = 0;
+    const sqliteScan = this.dialect === 'sqlite';
+    await this.#statements.scan(
+      trx,
+      'claimScan',
+      () => this.#claimScan(trx, now, saturated, sqliteScan ? sql.lit(CLAIM_SCAN_MOST) : scanLimit),
+      sqliteScan ? [now, now, saturated, ...OPEN_STATUSES] : [now, now, saturated, ...OPEN_STATUSES, scanLimit],
+      (row) => {
+        if (++scanned > scanLimit) return false;
+        const used = (busy.get(row.callback_id) ?? 0) + (taken.get(row.callback_id) ?? 0);
+        if (used >= maxPerCallback) {
+          notes.leftBehind = true;
+          return ++passedOver < CLAIM_PASS_OVER_LIMIT;
+        }
+        passedOver = 0;
+        taken.set(row.callback_id, (taken.get(row.callback_id) ?? 0) + 1);
+        candidates.push(row.id);
+        return candidates.length < wanted;
+      },
+    );
+    // rows beyond those read may be due too
+    if (scanned >= scanLimit) notes.leftBehind = true;
+    if (candidates.length === 0) return [];
+    const ids = this.dialect === 'postgres' ? await this.#lockCandidates(trx, candidates, limit, now) : candidates;
+    if (ids.length === 0) return [];
+    const idList = this.#idList(ids);
+    const leaseUntil = now + leaseMs;
+    await this.#statements.rows(
+      trx,
+      'leaseClaimed',
+      () => trx.updateTable('deliveries').set({ lease_until: leaseUntil }).where((eb) => this.#oneOf(eb.ref('id'), idList)),
+      [leaseUntil, idList],
+    );
+    const rows = await this.#statements.rows(
+      trx,
+      'claimedDeliveries',
+      () =>
+        trx
+          .selectFrom('deliveries')
+          .innerJoin('callbacks', 'callbacks.id', 'deliveries.callback_id')
+          .innerJoin('events', 'events.id', 'deliveries.event_id')
+          .select([
+            'deliveries.id',
+            'deliveries.webhook_id',
+            'deliveries.event_key',
+            'deliveries.attempts',
+            'deliveries.retry_base',
+            'deliveries.ordering_key',
+            'events.payload',
+            'callbacks.id as callback_id',
+            'callbacks.url',
+            'callbacks.method',
+            'callbacks.expression',
+            'callbacks.disabled',
+            'callbacks.failing_since',
+          ])
+          .where((eb) => this.#oneOf(eb.ref('deliveries.id'), idList))
+          .orderBy('deliveries.id'),
+      [idList],
+    );
+    const callbackIds = this.#idList([...new Set(rows.map((row) => row.callback_id))]);
+    const secrets = await this.#statements.rows(
+      trx,
+      'claimedSecrets',
+      () =>
+        trx
+          .selectFrom('callback_secrets')
+          .select(['callback_id', 'secret'])
+          .where((eb) => this.#oneOf(eb.ref('callback_id'), callbackIds))
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+          .orderBy('id', 'desc'),
+      [callbackIds, now],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      webhookId: row.webhook_id,
+      eventKey: row.event_key,
+      attempts: row.attempts,
+      retryBase: row.retry_base,
+      payload: row.payload,
+      ordered: row.ordering_key !== null,
+      callback: {
+        id: row.callback_id,
+        url: row.url,
+        method: row.method as 'json' | 'xml',
+        expression: row.expression,
+        disabled: row.disabled === 1,
+        failingSince: row.failing_since === null ? null : Number(row.failing_since),
+        secrets: secrets.filter((secret) => secret.callback_id === row.callback_id).map((secret) => secret.secret),
+      },
+    }));
   }
 
   /**

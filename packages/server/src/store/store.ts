@@ -78,6 +78,19 @@ export interface ClaimNotes {
   leftBehind: boolean;
 }
 
+/**
+ * A claim the embedded store makes inside the transaction of a write that queued deliveries (see
+ * Store.joinClaims): the worker's side of it.
+ */
+export interface JoinedClaim {
+  limit: number;
+  leaseMs: number;
+  maxPerCallback: number;
+  busy: ReadonlyMap<number, number>;
+  /** Called once the transaction is over, before the commit is announced; with [] if it failed. */
+  done(deliveries: DueDelivery[], notes: ClaimNotes): void;
+}
+
 export interface AttemptRecord {
   time: string;
   statusCode: number | null;
@@ -114,6 +127,13 @@ export interface Store {
   close(): Promise<void>;
   /** Called after a commit queued new deliveries, so a worker in this process can start at once. */
   onDeliveriesQueued(listener: (callbackIds: ReadonlySet<number> | null) => void): void;
+  /**
+   * The embedded store calls `request` before it commits writes that queued deliveries, and makes the
+   * claim it answers in that same transaction: a message that arrives alone then costs one transaction
+   * fewer. One requester per store (the last one given); PostgreSQL, where several processes claim,
+   * never calls it.
+   */
+  joinClaims(request: () => JoinedClaim | null): void;
 
   // accounts and tokens
   createAccount(name: string): Promise<{ id: number; name: string } | null>;

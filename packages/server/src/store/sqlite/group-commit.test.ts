@@ -56,4 +56,45 @@ describe('group commit of the embedded store', () => {
       expect(other.prepare('SELECT id FROM profiles WHERE id = ?').get(Number(profile!.ID))).toBeDefined();
     }
   });
+  it('claims what its writes queued in their own transaction, before it announces them', async () => {
+    const events: string[] = [];
+    const claimed: number[][] = [];
+    store.onDeliveriesQueued(() => events.push('announced'));
+    store.joinClaims(() => ({
+      limit: 10,
+      leaseMs: 60_000,
+      maxPerCallback: 10,
+      busy: new Map(),
+      done: (deliveries) => {
+        events.push('claimed');
+        claimed.push(deliveries.map((delivery) => delivery.id));
+        // leased by the very commit that wrote them: visible to another connection already
+        const leased = other.prepare('SELECT count(*) AS n FROM deliveries WHERE lease_until IS NOT NULL').get() as { n: number };
+        events.push(`leased ${leased.n}`);
+      },
+    }));
+    await Promise.all(['a', 'b', 'c'].map((value) => store.createProfile(accountId, databaseId, { fields: { value } })));
+    expect(events).toEqual(['claimed', 'leased 3', 'announced']);
+    expect(claimed).toEqual([[1, 2, 3]]);
+    // nothing left for a claim of its own
+    expect(await store.claimDueDeliveries(10, 60_000, 10)).toEqual([]);
+  });
+
+  it('keeps the writes and hands the worker nothing when the claim in their transaction fails', async () => {
+    const done: number[] = [];
+    store.joinClaims(() => ({
+      limit: 10,
+      leaseMs: 60_000,
+      maxPerCallback: 10,
+      busy: new Map(),
+      done: (deliveries) => done.push(deliveries.length),
+    }));
+    // the claim itself fails inside the transaction: the writes stay, the deliveries are not leased
+    other.exec(`CREATE TRIGGER refuse_lease BEFORE UPDATE OF lease_until ON deliveries
+      BEGIN SELECT RAISE(ABORT, 'no lease today'); END`);
+    await store.createProfile(accountId, databaseId, { fields: { value: 'a' } });
+    expect(done).toEqual([0]);
+    expect(count('profiles')).toBe(1);
+    expect((other.prepare('SELECT count(*) AS n FROM deliveries WHERE lease_until IS NULL').get() as { n: number }).n).toBe(1);
+  });
 });
