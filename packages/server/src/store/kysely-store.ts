@@ -358,13 +358,13 @@ export class KyselyStore implements Store {
     return row ? toDatabase(row) : null;
   }
 
-  async deleteDatabase(accountId: number, id: number): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('databases')
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  deleteDatabase(accountId: number, id: number): Promise<boolean> {
+    // a write like the others: on PostgreSQL the cascade into profiles can deadlock with a profile
+    // write that waits for the callback rows this delete holds, and #write runs the loser again
+    return this.#write(async (trx) => {
+      const result = await trx.deleteFrom('databases').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
   }
 
   // collections
