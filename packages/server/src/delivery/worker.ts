@@ -72,10 +72,10 @@ export class DeliveryWorker {
   #saturated = false;
   /**
    * Whether deliveries may be due that the last claim left: it filled the room it had, or it passed
-   * over (or left out) deliveries of callbacks whose slots were full. Only then does a finished attempt (which frees a slot) wake the
-   * worker; otherwise what becomes due is announced (on commit, by a signal, by this worker's retry
-   * timer, by the poll), and a claim after every attempt would find nothing: one transaction of four
-   * per message when messages come one at a time.
+   * over (or left out) deliveries of callbacks whose slots were full. Only then does a finished
+   * attempt (which frees a slot) wake the worker; otherwise what becomes due is announced (on commit,
+   * by a signal, by this worker's retry timer, by the poll), and a claim after every attempt would
+   * find nothing: a transaction more per message when messages come one at a time.
    */
   #backlog = true;
   /** set by a claim made in a commit's own transaction, for the announcement of that commit */
