@@ -100,11 +100,13 @@ export class DeliveryWorker {
 
   /**
    * The claim the embedded store makes in the transaction of writes that queued deliveries (see
-   * Store.joinClaims), when no claim is under way and there is room. Until it is done it counts as
-   * the claim under way.
+   * Store.joinClaims), when no claim is under way and nothing is in flight: the case of a message that
+   * arrives alone, which it saves a transaction. Under load claims stay in batches of their own (a
+   * claim in every write batch kept the API writes waiting on it: in the soak test RSS grew by 20–32%
+   * as requests queued up, against 3.5% without). Until it is done it counts as the claim under way.
    */
   #joinClaim(): JoinedClaim | null {
-    if (!this.#running || this.#pumping) return null;
+    if (!this.#running || this.#pumping || this.#inFlight.size > 0) return null;
     const wanted = Math.min(this.#options.concurrency - this.#inFlight.size, CLAIM_BATCH);
     if (wanted <= 0) return null;
     this.#pumping = true;

@@ -129,8 +129,8 @@ export interface Store {
   onDeliveriesQueued(listener: (callbackIds: ReadonlySet<number> | null) => void): void;
   /**
    * The embedded store calls `request` before it commits writes that queued deliveries, and makes the
-   * claim it answers in that same transaction: a message that arrives alone then costs one transaction
-   * fewer. One requester per store (the last one given); PostgreSQL, where several processes claim,
+   * claim it answers in that same transaction (the worker answers null unless it is idle): a message
+   * that arrives alone then costs one transaction fewer. One requester per store (the last one given); PostgreSQL, where several processes claim,
    * never calls it.
    */
   joinClaims(request: () => JoinedClaim | null): void;
