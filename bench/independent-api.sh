@@ -4,22 +4,8 @@
 # warm-up, 5 s measured, 3 interleaved rounds), CPU read from /proc/<pid>/stat here. Compare with
 # what `pnpm bench --only=api-get,api-list` reports.
 # Usage: bash bench/independent-api.sh [get|list]   (get: GET /v1/callback/1; list: a page of 100 callbacks)
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/scripts/toolchain.sh"
-autocannon=$root/bench/node_modules/.bin/autocannon
-token=independent-check-token
-port=$((20000 + RANDOM % 20000))
-data=$(mktemp -d)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-cleanup() { kill "${tidings:-}" "${raw:-}" 2>/dev/null || true; rm -rf "$data"; }
-trap cleanup EXIT
-
-cd "$root/packages/server"
-PORT=$port HOST=127.0.0.1 TIDINGS_DATA_DIR=$data TIDINGS_BOOTSTRAP_TOKEN=$token TIDINGS_RATE_LIMIT=0 LOG_LEVEL=warn \
-  taskset -c 0 node --max-semi-space-size=8 src/main.ts >"$data/tidings.log" 2>&1 &
-tidings=$!
-until curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null; do sleep 0.2; done
+source "$(dirname "$0")/independent-common.sh"
+start_tidings
 auth=(-H "authorization: Bearer $token" -H 'content-type: application/json')
 curl -sf "${auth[@]}" -d '{"name":"customers"}' "http://127.0.0.1:$port/v1/databases" >/dev/null
 case=${1:-get}
@@ -36,6 +22,7 @@ body=$(curl -sf "${auth[@]}" "http://127.0.0.1:$port$path")
 BENCH_RESPONSE=$(node -e 'console.log(JSON.stringify({ status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: process.argv[1] }))' "$body") \
   taskset -c 0 node "$root/bench/processes/raw-server.ts" >"$data/raw.log" 2>&1 &
 raw=$!
+pids+=("$raw")
 until grep -q listening "$data/raw.log" 2>/dev/null; do sleep 0.2; done
 raw_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$data/raw.log" | head -1)$path
 

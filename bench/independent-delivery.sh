@@ -8,18 +8,9 @@
 # the same sink. 3 interleaved rounds.
 # Compare with what `pnpm bench --only=delivery-throughput` reports.
 # Usage: bash bench/independent-delivery.sh
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/scripts/toolchain.sh"
-autocannon=$root/bench/node_modules/.bin/autocannon
-token=independent-check-token
-port=$((20000 + RANDOM % 20000))
+source "$(dirname "$0")/independent-common.sh"
 sink_port=$((port + 1))
-data=$(mktemp -d)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 now() { date +%s.%N; }
-cleanup() { kill "${tidings:-}" "${sink:-}" 2>/dev/null || true; rm -rf "$data"; }
-trap cleanup EXIT
 
 # the sink: 204 to every POST; GET /count says how many arrived, GET /last the last body and headers
 cat >"$data/sink.mjs" <<'SINK'
@@ -66,13 +57,9 @@ await pool.close();
 LOOP
 ln -s "$root/bench/node_modules" "$data/node_modules"
 taskset -c 1 node "$data/sink.mjs" "$sink_port" &
-sink=$!
+pids+=($!)
 
-cd "$root/packages/server"
-PORT=$port HOST=127.0.0.1 TIDINGS_DATA_DIR=$data TIDINGS_BOOTSTRAP_TOKEN=$token TIDINGS_RATE_LIMIT=0 LOG_LEVEL=warn \
-  TIDINGS_ALLOWED_NETWORKS=127.0.0.0/8 taskset -c 0 node --max-semi-space-size=8 src/main.ts >"$data/tidings.log" 2>&1 &
-tidings=$!
-until curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null; do sleep 0.2; done
+start_tidings TIDINGS_ALLOWED_NETWORKS=127.0.0.0/8
 until curl -sf "http://127.0.0.1:$sink_port/count" >/dev/null; do sleep 0.2; done
 auth=(-H "authorization: Bearer $token" -H 'content-type: application/json')
 api=http://127.0.0.1:$port/v1
