@@ -562,9 +562,11 @@ export class KyselyStore implements Store {
         const queued: Queued = { callbacks: new Set() };
         const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
         // the worker's claim of what these writes queued, in their transaction (see joinClaims)
-        let joined: JoinedClaim | null = null;
-        const joinedNotes: ClaimNotes = { leftBehind: true };
-        let claimed: DueDelivery[] = [];
+        const join: { claim: JoinedClaim | null; deliveries: DueDelivery[]; notes: ClaimNotes } = {
+          claim: null,
+          deliveries: [],
+          notes: { leftBehind: true },
+        };
         try {
           await this.#db.transaction().execute(async (trx) => {
             for (const pending of batch) {
@@ -581,30 +583,29 @@ export class KyselyStore implements Store {
                 outcomes.push({ error });
               }
             }
-            joined = queued.callbacks.size > 0 ? (this.#joinedClaims?.() ?? null) : null;
-            if (joined !== null) {
-              const { limit, leaseMs, maxPerCallback, busy } = joined;
+            join.claim = queued.callbacks.size > 0 ? (this.#joinedClaims?.() ?? null) : null;
+            if (join.claim !== null) {
+              const { limit, leaseMs, maxPerCallback, busy } = join.claim;
               sqlite.exec('SAVEPOINT tidings_write');
               try {
-                claimed = await this.#claimIn(trx, limit, leaseMs, maxPerCallback, busy, joinedNotes);
+                join.deliveries = await this.#claimIn(trx, limit, leaseMs, maxPerCallback, busy, join.notes);
                 sqlite.exec('RELEASE tidings_write');
               } catch {
                 // the deliveries stay unleased, for the claim the announcement wakes
                 sqlite.exec('ROLLBACK TO tidings_write');
                 sqlite.exec('RELEASE tidings_write');
-                claimed = [];
-                joinedNotes.leftBehind = true;
+                join.notes.leftBehind = true;
               }
             }
           });
         } catch (error) {
           // the commit itself failed: nothing of the batch was written
-          (joined as JoinedClaim | null)?.done([], { leftBehind: true });
+          join.claim?.done([], { leftBehind: true });
           for (const pending of batch) pending.reject(error);
           continue;
         }
         try {
-          (joined as JoinedClaim | null)?.done(claimed, joinedNotes);
+          join.claim?.done(join.deliveries, join.notes);
         } finally {
           batch.forEach((pending, index) => {
             const outcome = outcomes[index] as { value: unknown } | { error: unknown };
