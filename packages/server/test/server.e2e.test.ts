@@ -2,6 +2,7 @@
 // CLI, the 413 limit, graceful shutdown, and the data still there after a restart.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,39 @@ async function call(base: string, method: string, path: string, token: string | 
     ...((body !== undefined || raw !== undefined) && { body: raw ?? JSON.stringify(body) }),
   });
   return checker.check(method, path, response);
+}
+
+/**
+ * Sends a chunked body that never ends and keeps sending after the answer: the server must answer 413
+ * and then close the connection itself, rather than read (and throw away) whatever keeps coming.
+ */
+function endlessBody(base: string): Promise<{ status: string; closedByServer: boolean }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let answer = '';
+    const chunk = 'x'.repeat(64 * 1024);
+    const sending = setInterval(() => {
+      if (!socket.destroyed && socket.writableLength < 1024 * 1024) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    }, 1);
+    const giveUp = setTimeout(() => finish(false), 20_000);
+    function finish(closedByServer: boolean): void {
+      clearInterval(sending);
+      clearTimeout(giveUp);
+      socket.destroy();
+      resolve({ status: answer.split('\r\n')[0] ?? '', closedByServer });
+    }
+    socket.on('data', (data: Buffer) => (answer += data.toString('latin1')));
+    // a write after the server closed fails with EPIPE or ECONNRESET: closed all the same
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      ['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? finish(true) : reject(error),
+    );
+    socket.on('close', () => finish(true));
+    socket.write(
+      `POST /v1/databases HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n{"name":"\r\n',
+    );
+  });
 }
 
 afterAll(async () => {
@@ -85,6 +119,7 @@ describe('the server process', () => {
       duplex: 'half',
     } as RequestInit);
     expect((await checker.check('POST', '/v1/databases', streamed)).status).toBe(413);
+    expect(await endlessBody(base)).toEqual({ status: 'HTTP/1.1 413 Payload Too Large', closedByServer: true });
     expect((await call(base, 'GET', '/v1/databases', TOKEN)).body).toMatchObject({ total: 1 });
 
     expect(await server?.stop('SIGTERM')).toBe(0);
