@@ -26,9 +26,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const bundleText = JSON.stringify(deps.contract.bundle);
 
-  app.use('*', async (c, next) => {
+  app.use('*', (c, next) => {
     c.set('deps', deps);
-    await next();
+    return next();
   });
 
   app.get('/openapi.json', () => new Response(bundleText, { headers: { 'content-type': 'application/json; charset=utf-8' } }));

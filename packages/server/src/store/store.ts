@@ -199,7 +199,8 @@ export interface Store {
     input: NewCallback,
     maxPerDatabase: number,
   ): Promise<CreateCallbackResult | null>;
-  getCallback(accountId: number, id: number): Promise<Callback | null>;
+  /** as JSON text written by the database, like the lists */
+  getCallback(accountId: number, id: number): Promise<JsonText<Callback> | null>;
   updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null>;
   deleteCallback(accountId: number, id: number): Promise<boolean>;
   getCallbackSecret(accountId: number, id: number): Promise<CallbackSecret | null>;
