@@ -1,4 +1,4 @@
-// pnpm bench [--quick] [--cpu-prof] [--only=case,case] [--rounds=N]: runs every case, writes bench/results.json and prints it
+// pnpm bench [--quick] [--cpu-prof] [--gc-trace] [--only=case,case] [--rounds=N]: runs every case, writes bench/results.json and prints it
 // as a table. Exits non-zero when a case fails (an error, a lost message), never for a missed target.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +13,7 @@ import { pinHarness, placement } from './lib/processes.ts';
 import { clockTicksPerSecond } from './lib/proc.ts';
 import { formatTable, statusRow, type CaseRow } from './lib/report.ts';
 import { settingsFor } from './lib/settings.ts';
-import { profileTidingsInto } from './lib/tidings.ts';
+import { profileTidingsInto, traceTidingsGc } from './lib/tidings.ts';
 
 interface BenchCase {
   name: string;
@@ -33,10 +33,10 @@ const cases: BenchCase[] = [
 
 const args = process.argv.slice(2);
 const unknown = args.filter(
-  (arg) => arg !== '--quick' && arg !== '--cpu-prof' && !arg.startsWith('--only=') && !/^--rounds=[1-9]\d*$/.test(arg),
+  (arg) => arg !== '--quick' && arg !== '--cpu-prof' && arg !== '--gc-trace' && !arg.startsWith('--only=') && !/^--rounds=[1-9]\d*$/.test(arg),
 );
 if (unknown.length > 0) {
-  console.error(`usage: pnpm bench [--quick] [--cpu-prof] [--only=${cases.map((entry) => entry.name).join(',')}] [--rounds=N]`);
+  console.error(`usage: pnpm bench [--quick] [--cpu-prof] [--gc-trace] [--only=${cases.map((entry) => entry.name).join(',')}] [--rounds=N]`);
   process.exit(2);
 }
 const quick = args.includes('--quick');
@@ -56,6 +56,12 @@ if (args.includes('--cpu-prof')) {
   const directory = fileURLToPath(new URL('./profiles/', import.meta.url));
   profileTidingsInto(directory);
   console.error(`bench: CPU profiles of Tidings go to ${directory}`);
+}
+
+if (args.includes('--gc-trace')) {
+  // every Tidings process logs its memory and its collector's pauses (gc-trace.ts says what each field is)
+  traceTidingsGc();
+  console.error(`bench: memory and GC traces of Tidings go to ${fileURLToPath(new URL('./gc-traces/', import.meta.url))}`);
 }
 
 // an interrupted run still ends the processes it started (see the exit hook in lib/processes.ts)

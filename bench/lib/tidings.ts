@@ -43,10 +43,18 @@ export function profileTidingsInto(directory: string): void {
   profileDirectory = directory;
 }
 
+/** `pnpm bench --gc-trace`: each Tidings process loads gc-trace.ts, which logs its memory and GC pauses. */
+let gcTrace = false;
+
+export function traceTidingsGc(): void {
+  gcTrace = true;
+}
+
 export async function startTidings(options: { name?: string; databaseUrl?: string } = {}): Promise<Tidings> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'tidings-bench-'));
   dataDirectories.add(dataDirectory);
   const profiling = profileDirectory === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
+  if (gcTrace) profiling.push(`--import=${fileURLToPath(new URL('../gc-trace.ts', import.meta.url))}`);
   const server = await BenchProcess.start({
     name: options.name ?? 'tidings',
     argv: [process.execPath, ...profiling, ...serverArguments()],
