@@ -33,7 +33,7 @@ const TOKEN_CACHE_SIZE = 10_000;
 export class TokenCache {
   readonly #store: Store;
   readonly #clock: Clock;
-  readonly #entries = new Map<string, { principal: Principal | null; until: number }>();
+  readonly #entries = new Map<string, { principal: Principal; until: number }>();
 
   constructor(store: Store, clock: Clock) {
     this.#store = store;
@@ -43,13 +43,12 @@ export class TokenCache {
   /** The principal remembered for the token, or undefined when it must be looked up (principal()). */
   remembered(token: string): Principal | undefined {
     const cached = this.#entries.get(token);
-    return cached !== undefined && cached.until > this.#clock.now() ? (cached.principal ?? undefined) : undefined;
+    return cached !== undefined && cached.until > this.#clock.now() ? cached.principal : undefined;
   }
 
   async principal(token: string): Promise<Principal | null> {
-    const now = this.#clock.now();
-    const cached = this.#entries.get(token);
-    if (cached !== undefined && cached.until > now) return cached.principal;
+    const remembered = this.remembered(token);
+    if (remembered !== undefined) return remembered;
     const principal = await this.#store.authenticate(token);
     // unknown tokens are not remembered: guessing must not fill the cache
     if (principal === null) {
@@ -57,7 +56,7 @@ export class TokenCache {
       return null;
     }
     if (this.#entries.size >= TOKEN_CACHE_SIZE) this.#entries.delete(this.#entries.keys().next().value as string);
-    this.#entries.set(token, { principal, until: now + TOKEN_CACHE_TTL_MS });
+    this.#entries.set(token, { principal, until: this.#clock.now() + TOKEN_CACHE_TTL_MS });
     return principal;
   }
 }
