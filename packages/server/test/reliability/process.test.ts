@@ -17,9 +17,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<{ base: string; server: Started & { match: RegExpMatchArray } }> {
+const heapProbe = fileURLToPath(new URL('../support/heap-probe.ts', import.meta.url));
+
+async function startServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+  nodeFlags: string[] = [],
+): Promise<{ base: string; server: Started & { match: RegExpMatchArray } }> {
   // the flags of `pnpm start` (package.json): a small young generation keeps RSS flat
-  const server = await startProcess(process.execPath, ['--max-semi-space-size=8', 'src/main.ts'], {
+  const server = await startProcess(process.execPath, ['--max-semi-space-size=8', ...nodeFlags, 'src/main.ts'], {
     cwd: serverDir,
     env: { PORT: '0', HOST: '127.0.0.1', TIDINGS_DATA_DIR: dataDir, TIDINGS_BOOTSTRAP_TOKEN: TOKEN, TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8', TIDINGS_RATE_LIMIT: '0', ...env },
     ready: /listening on (http:\/\/[^\s]+)[\s\S]*\n  token /,
@@ -61,6 +67,18 @@ async function call(base: string, method: string, path: string, body?: unknown):
   });
   const text = await response.body.text();
   return { status: response.statusCode, json: async () => JSON.parse(text) as unknown };
+}
+
+/** The server's heap in use after a full collection, in MB (heap-probe.ts answers SIGUSR2). */
+async function liveHeapMb(server: Started): Promise<number> {
+  const seen = server.output().match(/heap-probe: \d+/g)?.length ?? 0;
+  server.child.kill('SIGUSR2');
+  let answers: string[] = [];
+  await eventually(() => {
+    answers = server.output().match(/heap-probe: \d+/g) ?? [];
+    return answers.length > seen;
+  }, 10_000);
+  return Number((answers.at(-1) as string).slice('heap-probe: '.length)) / (1024 * 1024);
 }
 
 function rssMb(pid: number): number {
@@ -134,7 +152,7 @@ describe('the process under stress', () => {
   it('soaks for 60 s at 80% of the measured maximum with zero errors and flat memory', async () => {
     const dataDir = tempDir();
     const sink = await receiver();
-    const { base, server } = await startServer(dataDir);
+    const { base, server } = await startServer(dataDir, {}, ['--expose-gc', `--import=${heapProbe}`]);
     await call(base, 'POST', '/v1/databases', { name: 'db' });
     await call(base, 'POST', '/v1/database/1/callbacks', { url: `${sink.url}/hook`, expression: "kind == 'update'" });
     const profile = ((await (await call(base, 'POST', '/v1/database/1/profiles', { fields: { kind: 'seed' } })).json()) as { ID: string }).ID;
@@ -174,6 +192,7 @@ describe('the process under stress', () => {
     let sent = 0;
     let rssAfterWarmUp = 0;
     let rssPeak = 0;
+    let liveAfterWarmUp = 0;
     while (Date.now() - started < WARM_UP_MS + 60_000) {
       const due = Math.floor(((Date.now() - started) / 1000) * rate);
       while (sent < due) {
@@ -186,7 +205,10 @@ describe('the process under stress', () => {
       }
       if (Date.now() - started >= WARM_UP_MS) {
         const rss = rssMb(pid);
-        if (rssAfterWarmUp === 0) rssAfterWarmUp = rss;
+        if (rssAfterWarmUp === 0) {
+          rssAfterWarmUp = rss;
+          liveAfterWarmUp = await liveHeapMb(server);
+        }
         rssPeak = Math.max(rssPeak, rss);
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -197,13 +219,21 @@ describe('the process under stress', () => {
       const list = (await (await call(base, 'GET', '/v1/callback/1/deliveries?status=succeeded&limit=1')).json()) as { total: number };
       return list.total >= updates;
     }, 60_000);
+    const liveAfter = await liveHeapMb(server);
     const growth = (rssPeak - rssAfterWarmUp) / rssAfterWarmUp;
     console.log(
       `soak: max ${maxRate.toFixed(0)} req/s closed loop; 20 + 60 s open loop at ${rate} req/s = ${sent} requests, ${errors.length} errors; ` +
-        `${sink.requests.length} messages delivered; RSS ${rssAfterWarmUp.toFixed(0)} MB after a 20 s warm-up, at most ${rssPeak.toFixed(0)} MB in the 60 s after it (${(growth * 100).toFixed(1)}%)`,
+        `${sink.requests.length} messages delivered; heap in use after a full GC ${liveAfterWarmUp.toFixed(1)} MB after a 20 s warm-up, ` +
+        `${liveAfter.toFixed(1)} MB at the end; RSS ${rssAfterWarmUp.toFixed(0)} MB after the warm-up, at most ${rssPeak.toFixed(0)} MB ` +
+        `in the 60 s after it (${(growth * 100).toFixed(1)}%)`,
     );
     expect(errors).toEqual([]);
-    expect(growth).toBeLessThan(0.1);
+    // a leak grows the heap that survives a full collection: 100,000 requests leaking 100 bytes each
+    // would add 10 MB. RSS follows the heap's highest peak so far instead, which moves with the timing
+    // of collections (+4% to +23% in runs without a leak), so it only backs this up against a native
+    // leak of the same order: 1 KB a request would add 100 MB.
+    expect(liveAfter).toBeLessThan(liveAfterWarmUp * 1.1 + 2);
+    expect(rssPeak - rssAfterWarmUp).toBeLessThan(100);
     await server.stop('SIGTERM');
   }, 180_000);
 });
