@@ -29,6 +29,8 @@ export interface DeliveryRig {
 }
 
 export interface RigOptions {
+  /** load the server's heap probe (liveHeapBytes) */
+  heapProbe?: boolean;
   name: string;
   databaseUrl?: string;
   /** CPU seconds of processes that work for Tidings besides its own (PostgreSQL) */
@@ -37,7 +39,11 @@ export interface RigOptions {
 
 export async function createDeliveryRig(context: BenchContext, options: RigOptions): Promise<DeliveryRig> {
   const { settings } = context;
-  const tidings = await startTidings({ name: options.name, ...(options.databaseUrl && { databaseUrl: options.databaseUrl }) });
+  const tidings = await startTidings({
+    name: options.name,
+    ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
+    ...(options.heapProbe && { heapProbe: true }),
+  });
   try {
     const sink = await context.sink();
     const { api } = tidings;

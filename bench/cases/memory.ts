@@ -1,7 +1,11 @@
 // memory: Tidings' resident memory idle, then after each of three blocks of deliveries; the third
-// block must not grow it (a leak shows as steady growth per message, warm-up effects do not).
+// block must not grow it (a leak shows as steady growth per message, warm-up effects do not). It also
+// reports the heap still in use after a full collection (the server's heap probe), idle and at the
+// end, each read after RSS: RSS stays at the heap's highest peak so far, while the heap that survives
+// a full collection is what a leak would grow.
 import type { BenchContext } from '../lib/context.ts';
 import { row, type CaseRow } from '../lib/report.ts';
+import { liveHeapBytes } from '../lib/tidings.ts';
 import { createDeliveryRig, deliverThroughTidings } from './delivery.ts';
 
 const allowedGrowth = 0.05;
@@ -9,12 +13,13 @@ const MiB = 1024 * 1024;
 
 export async function runMemory(context: BenchContext): Promise<CaseRow[]> {
   const { settings } = context;
-  const rig = await createDeliveryRig(context, { name: 'tidings (memory)' });
+  const rig = await createDeliveryRig(context, { name: 'tidings (memory)', heapProbe: true });
   const settle = () => new Promise((resolve) => setTimeout(resolve, settings.quick ? 300 : 2_000));
   try {
     const warmup = await deliverThroughTidings(context, rig, settings.memoryWarmupMessages);
     await settle();
     const idle = rig.tidings.process.rssBytes();
+    const liveIdle = await liveHeapBytes(rig.tidings.process);
     const rate = context.deliveryRate ?? warmup.messagesPerSecond;
     const block = Math.min(
       settings.memoryBlockMessages,
@@ -32,6 +37,8 @@ export async function runMemory(context: BenchContext): Promise<CaseRow[]> {
       after.push(rig.tidings.process.rssBytes());
       context.log(`memory: RSS after ${index * block} deliveries: ${((after.at(-1) as number) / MiB).toFixed(1)} MiB`);
     }
+    // only at the end: a full collection between blocks would change the heap sizing they measure
+    const liveAtEnd = await liveHeapBytes(rig.tidings.process);
     const [, second, third] = after as [number, number, number];
     const growth = (third - second) / second;
     return [
@@ -51,6 +58,13 @@ export async function runMemory(context: BenchContext): Promise<CaseRow[]> {
         unit: '%',
         target: `< ${allowedGrowth * 100}%`,
         met: growth < allowedGrowth,
+      }),
+      row({ name: 'memory heap in use after a full GC, idle', baseline: null, service: liveIdle / MiB, unit: 'MiB' }),
+      row({
+        name: `memory heap in use after a full GC, after ${(3 * block).toLocaleString('en-US')} deliveries`,
+        baseline: null,
+        service: liveAtEnd / MiB,
+        unit: 'MiB',
       }),
     ];
   } finally {

@@ -50,11 +50,31 @@ export function traceTidingsGc(): void {
   gcTrace = true;
 }
 
-export async function startTidings(options: { name?: string; databaseUrl?: string } = {}): Promise<Tidings> {
+/** The server's test probe (`packages/server/test/support/heap-probe.ts`): SIGUSR2 prints the heap in use after a full GC. */
+const heapProbeScript = join(serverDirectory, 'test', 'support', 'heap-probe.ts');
+
+/** The heap a Tidings process started with `heapProbe` still uses after a full collection, in bytes. */
+export async function liveHeapBytes(server: BenchProcess): Promise<number> {
+  const probe = (heapProbes.get(server) ?? 0) + 1;
+  heapProbes.set(server, probe);
+  const answer = new RegExp(`heap-probe ${probe}: (\\d+)`);
+  process.kill(server.pid, 'SIGUSR2');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const bytes = answer.exec(server.output())?.[1];
+    if (bytes !== undefined) return Number(bytes);
+    if (Date.now() > deadline) throw new Error(`${server.name} did not answer the heap probe:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+const heapProbes = new WeakMap<BenchProcess, number>();
+
+export async function startTidings(options: { name?: string; databaseUrl?: string; heapProbe?: boolean } = {}): Promise<Tidings> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'tidings-bench-'));
   dataDirectories.add(dataDirectory);
   const profiling = profileDirectory === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
   if (gcTrace) profiling.push(`--import=${fileURLToPath(new URL('../gc-trace.ts', import.meta.url))}`);
+  if (options.heapProbe) profiling.push('--expose-gc', `--import=${heapProbeScript}`);
   const server = await BenchProcess.start({
     name: options.name ?? 'tidings',
     argv: [process.execPath, ...profiling, ...serverArguments()],

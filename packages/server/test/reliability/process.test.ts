@@ -70,15 +70,14 @@ async function call(base: string, method: string, path: string, body?: unknown):
 }
 
 /** The server's heap in use after a full collection, in MB (heap-probe.ts answers SIGUSR2). */
+const heapProbes = new WeakMap<Started, number>();
 async function liveHeapMb(server: Started): Promise<number> {
-  const seen = server.output().match(/heap-probe: \d+/g)?.length ?? 0;
+  const probe = (heapProbes.get(server) ?? 0) + 1;
+  heapProbes.set(server, probe);
+  const answer = new RegExp(`heap-probe ${probe}: (\\d+)`);
   server.child.kill('SIGUSR2');
-  let answers: string[] = [];
-  await eventually(() => {
-    answers = server.output().match(/heap-probe: \d+/g) ?? [];
-    return answers.length > seen;
-  }, 10_000);
-  return Number((answers.at(-1) as string).slice('heap-probe: '.length)) / (1024 * 1024);
+  const bytes = await eventually(() => answer.exec(server.output())?.[1], 10_000);
+  return Number(bytes) / (1024 * 1024);
 }
 
 function rssMb(pid: number): number {

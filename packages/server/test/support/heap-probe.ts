@@ -5,8 +5,10 @@ import { getHeapStatistics } from 'node:v8';
 
 const collect = (globalThis as { gc?: () => void }).gc;
 if (collect === undefined) throw new Error('heap-probe.ts needs node --expose-gc');
+let answers = 0;
 process.on('SIGUSR2', () => {
   collect();
   collect();
-  console.log(`heap-probe: ${getHeapStatistics().used_heap_size}`);
+  // numbered, so a reader that keeps only the last lines of the output can tell a new answer
+  console.log(`heap-probe ${++answers}: ${getHeapStatistics().used_heap_size}`);
 });
