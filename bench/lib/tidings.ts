@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { readHeapProbe } from '../../packages/server/test/support/heap-probe-reader.ts';
 import { BenchProcess, benchScript } from './processes.ts';
 
 const benchToken = 'bench-token-0123456789abcdef';
@@ -54,20 +55,9 @@ export function traceTidingsGc(): void {
 const heapProbeScript = join(serverDirectory, 'test', 'support', 'heap-probe.ts');
 
 /** The heap a Tidings process started with `heapProbe` still uses after a full collection, in bytes. */
-export async function liveHeapBytes(server: BenchProcess): Promise<number> {
-  const probe = (heapProbes.get(server) ?? 0) + 1;
-  heapProbes.set(server, probe);
-  const answer = new RegExp(`heap-probe ${probe}: (\\d+)`);
-  process.kill(server.pid, 'SIGUSR2');
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const bytes = answer.exec(server.output())?.[1];
-    if (bytes !== undefined) return Number(bytes);
-    if (Date.now() > deadline) throw new Error(`${server.name} did not answer the heap probe:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export function liveHeapBytes(server: BenchProcess): Promise<number> {
+  return readHeapProbe(server.pid, () => server.output());
 }
-const heapProbes = new WeakMap<BenchProcess, number>();
 
 export async function startTidings(options: { name?: string; databaseUrl?: string; heapProbe?: boolean } = {}): Promise<Tidings> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'tidings-bench-'));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readHeapProbe } from '../support/heap-probe-reader.ts';
 import { startProcess, type Started } from '../support/processes.ts';
 import { eventually, startReceiver, type Receiver } from '../support/receiver.ts';
 
@@ -70,14 +71,8 @@ async function call(base: string, method: string, path: string, body?: unknown):
 }
 
 /** The server's heap in use after a full collection, in MB (heap-probe.ts answers SIGUSR2). */
-const heapProbes = new WeakMap<Started, number>();
 async function liveHeapMb(server: Started): Promise<number> {
-  const probe = (heapProbes.get(server) ?? 0) + 1;
-  heapProbes.set(server, probe);
-  const answer = new RegExp(`heap-probe ${probe}: (\\d+)`);
-  server.child.kill('SIGUSR2');
-  const bytes = await eventually(() => answer.exec(server.output())?.[1], 10_000);
-  return Number(bytes) / (1024 * 1024);
+  return (await readHeapProbe(server.child.pid as number, server.output)) / (1024 * 1024);
 }
 
 function rssMb(pid: number): number {
