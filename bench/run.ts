@@ -21,7 +21,7 @@ interface BenchCase {
 }
 
 const cases: BenchCase[] = [
-  { name: 'api-get', run: (context) => runApiCase(context, 'api-get', 0.7) },
+  { name: 'api-get', run: (context) => runApiCase(context, 'api-get', 0.7, { calibrate: true }) },
   { name: 'api-list', run: (context) => runApiCase(context, 'api-list', 0.4) },
   { name: 'api-create', run: (context) => runApiCase(context, 'api-create', 0.35) },
   { name: 'delivery-throughput', run: runDeliveryThroughput },

@@ -135,14 +135,31 @@ interface OpenLoop extends OpenLoopResult {
   cpuMicrosPerRequest: number;
 }
 
-export async function runApiCase(context: BenchContext, name: ApiCaseName, targetRatio: number): Promise<CaseRow[]> {
+/**
+ * The calibration servers: the raw server spending these many µs of CPU more on each request. Measured
+ * the same way, they show what ratio a server that adds that much work can reach in this closed loop,
+ * where cost per request is not linear: the slower a server, the more often autocannon sleeps, and
+ * each answer to a sleeping reader costs its sender a wake-up.
+ */
+const calibrationWorkMicros = [5, 10, 20, 40];
+
+export async function runApiCase(
+  context: BenchContext,
+  name: ApiCaseName,
+  targetRatio: number,
+  options: { calibrate?: boolean } = {},
+): Promise<CaseRow[]> {
   const { settings } = context;
   const tidings = await startTidings({ name: `tidings (${name})` });
   let raw: RunningServer | null = null;
+  const calibration: Array<{ workMicros: number; server: RunningServer }> = [];
   try {
     const request = await prepareApiRequest(name, tidings.api);
     raw = await startRawServer(`raw server (${name})`, request.canned);
     const rawServer = raw;
+    for (const workMicros of options.calibrate ? calibrationWorkMicros : []) {
+      calibration.push({ workMicros, server: await startRawServer(`raw server + ${workMicros} µs (${name})`, request.canned, workMicros) });
+    }
     const [autocannon, requester] = await Promise.all([context.autocannon(), context.requester('load')]);
     const rawPath = await request.pathForRun();
     const saturateRaw = (seconds: number) =>
@@ -150,24 +167,32 @@ export async function runApiCase(context: BenchContext, name: ApiCaseName, targe
     const saturateTidings = async (seconds: number) =>
       saturate(autocannon, tidings, request, await request.pathForRun(), seconds, settings.saturationConnections);
 
+    const saturateCalibrated = (server: RunningServer, seconds: number) =>
+      saturate(autocannon, server, request, rawPath, seconds, settings.saturationConnections);
+
     context.log(`${name}: warm-up`);
     await saturateRaw(settings.warmupSeconds);
     const warmTidings = await saturateTidings(settings.warmupSeconds);
+    for (const { server } of calibration) await saturateCalibrated(server, settings.warmupSeconds);
     // one fixed rate for every round, below what Tidings sustains; the warm-up also opens the
     // generator's connections, so no measured run pays for connecting
     const rate = Math.max(10, Math.round((warmTidings.requestsPerSecond * settings.openLoopLoad) / 10) * 10);
     await openLoop(context, requester, rawServer, request, rawPath, rate, 1);
     await openLoop(context, requester, tidings, request, await request.pathForRun(), rate, 1);
 
-    const measured: Array<{ raw: Saturation; tidings: Saturation; rawOpen: OpenLoop; tidingsOpen: OpenLoop }> = [];
+    const measured: Array<{ raw: Saturation; tidings: Saturation; rawOpen: OpenLoop; tidingsOpen: OpenLoop; calibrated: Saturation[] }> = [];
     for (let round = 1; round <= settings.rounds; round++) {
       const rawSaturated = await saturateRaw(settings.saturationSeconds);
       const tidingsSaturated = await saturateTidings(settings.saturationSeconds);
+      const calibrated: Saturation[] = [];
+      for (const { server } of calibration) calibrated.push(await saturateCalibrated(server, settings.saturationSeconds));
       const rawOpen = await openLoop(context, requester, rawServer, request, rawPath, rate);
       const tidingsOpen = await openLoop(context, requester, tidings, request, await request.pathForRun(), rate);
-      measured.push({ raw: rawSaturated, tidings: tidingsSaturated, rawOpen, tidingsOpen });
+      measured.push({ raw: rawSaturated, tidings: tidingsSaturated, rawOpen, tidingsOpen, calibrated });
       context.log(
-        `${name}: round ${round}: CPU/request raw ${rawSaturated.cpuMicrosPerRequest.toFixed(1)} µs, tidings ${tidingsSaturated.cpuMicrosPerRequest.toFixed(1)} µs; ` +
+        `${name}: round ${round}: CPU/request raw ${rawSaturated.cpuMicrosPerRequest.toFixed(1)} µs, tidings ${tidingsSaturated.cpuMicrosPerRequest.toFixed(1)} µs` +
+          calibration.map(({ workMicros }, index) => `, raw + ${workMicros} µs ${calibrated[index]?.cpuMicrosPerRequest.toFixed(1)} µs`).join('') +
+          '; ' +
           `${Math.round(rawSaturated.requestsPerSecond)} vs ${Math.round(tidingsSaturated.requestsPerSecond)} req/s; ` +
           `p99 at ${rate}/s ${rawOpen.p99Ms.toFixed(2)} vs ${tidingsOpen.p99Ms.toFixed(2)} ms`,
       );
@@ -227,8 +252,19 @@ export async function runApiCase(context: BenchContext, name: ApiCaseName, targe
         ratio: costRatio(p99.raw, p99.tidings),
         unit: 'ms',
       }),
+      ...calibration.map(({ workMicros }, index) => {
+        const calibrated = pick((round) => round.calibrated[index]?.cpuMicrosPerRequest ?? Number.NaN);
+        return row({
+          name: `${name} calibration: raw + ${workMicros} µs of work`,
+          baseline: cpu.raw,
+          service: calibrated,
+          ratio: costRatio(cpu.raw, calibrated),
+          unit: 'µs CPU/request',
+        });
+      }),
     ];
   } finally {
+    for (const { server } of calibration) await server.stop();
     await raw?.stop();
     await tidings.stop();
   }

@@ -5,7 +5,7 @@ import { CaseFailure, type BenchContext } from '../lib/context.ts';
 import type { BenchProcess } from '../lib/processes.ts';
 import { costRatio, rateRatio, row, type CaseRow } from '../lib/report.ts';
 import { median, percentile } from '../lib/stats.ts';
-import { startTidings, type Tidings } from '../lib/tidings.ts';
+import { startRelayServer, startTidings, type RunningServer, type Tidings } from '../lib/tidings.ts';
 import type { ClosedLoopResult, OpenLoopResult, Target } from '../processes/requester.ts';
 
 interface ArrivalReport {
@@ -203,31 +203,41 @@ export function messagesPerRun(context: BenchContext, rate: number): number {
 export async function runDeliveryThroughput(context: BenchContext): Promise<CaseRow[]> {
   const { settings } = context;
   const rig = await createDeliveryRig(context, { name: 'tidings (delivery-throughput)' });
+  let relay: RunningServer | null = null;
   try {
     context.log('delivery-throughput: warm-up');
     const warmup = await deliverThroughTidings(context, rig, settings.deliveryWarmupMessages);
     const target = await rawTarget(context, rig);
     await postRaw(context, rig, target, settings.deliveryWarmupMessages);
+    relay = await startRelay(rig, target, 'relay (delivery-throughput ceiling)');
+    const relayed = relay;
+    const viaRelay = (count: number) => relayLoop(context, rig, relayed, count);
+    await viaRelay(settings.deliveryWarmupMessages);
     const count = messagesPerRun(context, warmup.messagesPerSecond);
-    const rounds: Array<{ raw: ClosedLoopDelivery; tidings: ClosedLoopDelivery }> = [];
+    const rounds: Array<{ raw: ClosedLoopDelivery; tidings: ClosedLoopDelivery; relay: ClosedLoopDelivery }> = [];
     for (let round = 1; round <= settings.rounds; round++) {
       const raw = await postRaw(context, rig, target, count);
       const tidings = await deliverThroughTidings(context, rig, count);
-      rounds.push({ raw, tidings });
+      const ceiling = await viaRelay(count);
+      rounds.push({ raw, tidings, relay: ceiling });
       context.log(
         `delivery-throughput: round ${round}, ${count} messages: raw ${Math.round(raw.messagesPerSecond)} msg/s (${raw.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg), ` +
-          `tidings ${Math.round(tidings.messagesPerSecond)} msg/s (${tidings.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg)`,
+          `tidings ${Math.round(tidings.messagesPerSecond)} msg/s (${tidings.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg), ` +
+          `relay ${Math.round(ceiling.messagesPerSecond)} msg/s (${ceiling.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg)`,
       );
     }
     const rate = {
       raw: median(rounds.map((entry) => entry.raw.messagesPerSecond)),
       tidings: median(rounds.map((entry) => entry.tidings.messagesPerSecond)),
+      relay: median(rounds.map((entry) => entry.relay.messagesPerSecond)),
     };
     const cpu = {
       raw: median(rounds.map((entry) => entry.raw.cpuMicrosPerMessage)),
       tidings: median(rounds.map((entry) => entry.tidings.cpuMicrosPerMessage)),
+      relay: median(rounds.map((entry) => entry.relay.cpuMicrosPerMessage)),
     };
     context.deliveryRate = rate.tidings;
+    context.relayRate = rate.relay;
     const ratio = rateRatio(rate.raw, rate.tidings);
     return [
       row({
@@ -246,10 +256,49 @@ export async function runDeliveryThroughput(context: BenchContext): Promise<Case
         ratio: costRatio(cpu.raw, cpu.tidings),
         unit: 'µs CPU/message',
       }),
+      // what any service with an API in front can reach in this case: the most the target can ask
+      row({
+        name: 'delivery-throughput ceiling: bare API + POST relay',
+        baseline: rate.raw,
+        service: rate.relay,
+        ratio: rateRatio(rate.raw, rate.relay),
+        unit: 'messages/s',
+      }),
+      row({
+        name: 'delivery-throughput ceiling CPU',
+        baseline: cpu.raw,
+        service: cpu.relay,
+        ratio: costRatio(cpu.raw, cpu.relay),
+        unit: 'µs CPU/message',
+      }),
+      row({
+        name: 'delivery-throughput against the ceiling',
+        baseline: rate.relay,
+        service: rate.tidings,
+        ratio: rateRatio(rate.relay, rate.tidings),
+        unit: 'messages/s',
+      }),
     ];
   } finally {
+    await relay?.stop();
     await rig.stop();
   }
+}
+
+/**
+ * The ceiling (processes/relay-server.ts): a bare relay answering an update as Tidings does (a
+ * profile's bytes, read here without changing anything) and sending the raw loop's message on.
+ */
+async function startRelay(rig: DeliveryRig, target: Target, name: string): Promise<RunningServer> {
+  const answer = await rig.tidings.api.send('GET', rig.updates.paths[0] as string);
+  if (answer.status !== 200) throw new CaseFailure(`reading a profile answered ${answer.status}: ${answer.body}`);
+  return startRelayServer(name, answer, target);
+}
+
+/** The ceiling's closed loop: the same updates, sent to the relay instead of Tidings. */
+async function relayLoop(context: BenchContext, rig: DeliveryRig, relay: RunningServer, count: number): Promise<ClosedLoopDelivery> {
+  const updates: Target = { ...rig.updates, origin: relay.origin };
+  return closedLoop(context, relay.process.name, rig.sink, await context.requester('load'), updates, count, () => relay.process.cpuSeconds());
 }
 
 interface Latencies {
@@ -288,6 +337,7 @@ async function openLoop(
 export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow[]> {
   const { settings } = context;
   const rig = await createDeliveryRig(context, { name: 'tidings (delivery-latency)' });
+  let relay: RunningServer | null = null;
   try {
     context.log('delivery-latency: warm-up');
     const warmup = await deliverThroughTidings(context, rig, settings.deliveryWarmupMessages);
@@ -295,6 +345,14 @@ export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow
     const maximum = context.deliveryRate ?? warmup.messagesPerSecond;
     const updater = await context.requester('load');
     const poster = await context.requester('server');
+    // the ceiling, held to the same rule: p99 at half of the relay's own maximum against the raw
+    // loop's p99 at that rate
+    relay = await startRelay(rig, target, 'relay (delivery-latency ceiling)');
+    const relayWarmup = await relayLoop(context, rig, relay, settings.deliveryWarmupMessages);
+    const relayRate = Math.max(10, Math.round(((context.relayRate ?? relayWarmup.messagesPerSecond) * 0.5) / 10) * 10);
+    const relayUpdates: Target = { ...rig.updates, origin: relay.origin };
+    const relayed = relay;
+    const ceiling = { raw: [] as Latencies[], relay: [] as Latencies[] };
     const loads = settings.latencyLoads.map((load) => ({ load, rate: Math.max(10, Math.round((maximum * load) / 10) * 10) }));
     const measured = loads.map(() => ({ raw: [] as Latencies[], tidings: [] as Latencies[] }));
     for (let round = 1; round <= settings.rounds; round++) {
@@ -320,8 +378,19 @@ export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow
             `CPU/message raw ${raw.cpuMicrosPerMessage.toFixed(0)} µs, tidings ${tidings.cpuMicrosPerMessage.toFixed(0)} µs`,
         );
       }
+      const raw = await openLoop(context, 'raw POST loop', rig, poster, target, relayRate, 'scheduled', () => poster.cpuSeconds());
+      const viaRelay = await openLoop(context, relayed.process.name, rig, updater, relayUpdates, relayRate, 'answered', () =>
+        relayed.process.cpuSeconds(),
+      );
+      ceiling.raw.push(raw);
+      ceiling.relay.push(viaRelay);
+      context.log(
+        `delivery-latency: round ${round}, the relay at ${relayRate}/s: p99 raw ${raw.p99.toFixed(2)} ms, relay ${viaRelay.p99.toFixed(2)} ms; ` +
+          `CPU/message raw ${raw.cpuMicrosPerMessage.toFixed(0)} µs, relay ${viaRelay.cpuMicrosPerMessage.toFixed(0)} µs`,
+      );
     }
-    return loads.flatMap(({ load, rate }, index) => {
+    const ceilingP99 = { raw: median(ceiling.raw.map((entry) => entry.p99)), relay: median(ceiling.relay.map((entry) => entry.p99)) };
+    const rows = loads.flatMap(({ load, rate }, index) => {
       const runs = measured[index] as { raw: Latencies[]; tidings: Latencies[] };
       const p50 = { raw: median(runs.raw.map((entry) => entry.p50)), tidings: median(runs.tidings.map((entry) => entry.p50)) };
       const p99 = { raw: median(runs.raw.map((entry) => entry.p99)), tidings: median(runs.tidings.map((entry) => entry.p99)) };
@@ -345,7 +414,18 @@ export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow
         }),
       ];
     });
+    return [
+      ...rows,
+      row({
+        name: `delivery-latency ceiling: relay p99 at 50% of its maximum (${relayRate}/s)`,
+        baseline: ceilingP99.raw,
+        service: ceilingP99.relay,
+        ratio: costRatio(ceilingP99.raw, ceilingP99.relay),
+        unit: 'ms',
+      }),
+    ];
   } finally {
+    await relay?.stop();
     await rig.stop();
   }
 }

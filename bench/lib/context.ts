@@ -7,6 +7,8 @@ export class BenchContext {
   readonly settings: Settings;
   /** the service's sustained delivery rate (messages/s), measured by delivery-throughput */
   deliveryRate: number | null = null;
+  /** the same for the bare relay that bounds it (processes/relay-server.ts) */
+  relayRate: number | null = null;
   #processes = new Map<string, Promise<BenchProcess>>();
   #nextMessage = 1;
 

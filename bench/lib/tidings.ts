@@ -1,10 +1,11 @@
-// Starts Tidings (or the raw baseline server) as a pinned process and talks to its API for set-up.
+// Starts Tidings (or a baseline server: the raw one, the relay) as a pinned process and talks to its API for set-up.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { readHeapProbe } from '../../packages/server/test/support/heap-probe-reader.ts';
+import type { Target } from '../processes/requester.ts';
 import { BenchProcess, benchScript } from './processes.ts';
 
 const benchToken = 'bench-token-0123456789abcdef';
@@ -104,13 +105,25 @@ export interface CannedResponse {
   body: string;
 }
 
-/** The baseline server: node:http answering `response` to every request. */
-export async function startRawServer(name: string, response: CannedResponse): Promise<RunningServer> {
+/** The baseline server: node:http answering `response` to every request, after `workMicros` µs of spinning. */
+export async function startRawServer(name: string, response: CannedResponse, workMicros = 0): Promise<RunningServer> {
   const server = await BenchProcess.start({
     name,
     argv: [process.execPath, benchScript('processes/raw-server.ts')],
     role: 'server',
-    env: { BENCH_RESPONSE: JSON.stringify(response) },
+    env: { BENCH_RESPONSE: JSON.stringify(response), BENCH_WORK_US: String(workMicros) },
+    readyLine: listening,
+  });
+  return { process: server, origin: (server.info as RegExpMatchArray)[1] as string, stop: () => server.stop() };
+}
+
+/** The delivery-throughput ceiling (processes/relay-server.ts): answers each update with `response`, then POSTs `message` on. */
+export async function startRelayServer(name: string, response: CannedResponse, message: Target): Promise<RunningServer> {
+  const server = await BenchProcess.start({
+    name,
+    argv: [process.execPath, benchScript('processes/relay-server.ts')],
+    role: 'server',
+    env: { BENCH_RELAY: JSON.stringify({ response, message }) },
     readyLine: listening,
   });
   return { process: server, origin: (server.info as RegExpMatchArray)[1] as string, stop: () => server.stop() };

@@ -1,0 +1,76 @@
+// The delivery-throughput ceiling: the least any service can do that takes a change in through an HTTP
+// API and sends it on as a message. A bare node:http server that answers each profile update with the
+// bytes Tidings answers, then POSTs the raw loop's message (its body and headers, numbered with the
+// update's `n`) to the sink through an undici Pool with the raw loop's connections: the two HTTP
+// exchanges a message through Tidings takes, and nothing else (no store, no authentication, no
+// condition, no signature, nothing durable). What it reaches against the raw POST loop bounds what
+// Tidings can reach in that case.
+import { createServer } from 'node:http';
+import { Pool } from 'undici';
+import type { CannedResponse } from '../lib/tidings.ts';
+import type { Target } from './requester.ts';
+
+interface RelaySettings {
+  /** what the relay answers each update with */
+  response: CannedResponse;
+  /** where and what it sends on: the raw POST loop's request */
+  message: Target;
+}
+
+const settings = JSON.parse(process.env.BENCH_RELAY ?? '') as RelaySettings;
+const answer = Buffer.from(settings.response.body);
+const answerHeaders = { ...settings.response.headers, 'content-length': String(answer.length) };
+const { message } = settings;
+const pool = new Pool(message.origin, { connections: message.connections, keepAliveTimeout: 60_000, headersTimeout: 60_000 });
+const placeholder = /__N__/g;
+let failures = 0;
+
+function numberOf(body: string): string | null {
+  try {
+    const value = (JSON.parse(body) as { fields?: { n?: unknown } }).fields?.n;
+    return typeof value === 'string' && /^\d+$/.test(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+async function forward(n: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) headers[name] = value.replace(placeholder, n);
+  try {
+    const response = await pool.request({
+      origin: message.origin,
+      method: message.method,
+      path: message.paths[0] as string,
+      headers,
+      body: (message.bodyTemplate ?? '').replace(placeholder, n),
+    });
+    await response.body.dump();
+    if (response.statusCode >= 300 && failures++ === 0) console.error(`relay: the sink answered ${response.statusCode}`);
+  } catch (error) {
+    if (failures++ === 0) console.error(`relay: ${(error as Error).message}`);
+  }
+}
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    const n = numberOf(Buffer.concat(chunks).toString('utf8'));
+    if (n === null) {
+      response.writeHead(400, { 'content-type': 'text/plain' });
+      response.end('an update with fields.n, a number, expected');
+      return;
+    }
+    response.writeHead(settings.response.status, answerHeaders);
+    response.end(answer);
+    void forward(n);
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  console.log(`listening on http://127.0.0.1:${address.port}`);
+});
+process.on('SIGTERM', () => process.exit(0));
