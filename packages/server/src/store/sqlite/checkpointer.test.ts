@@ -1,9 +1,11 @@
 // The server process checkpoints the WAL in a thread of its own; the writer's own checkpoint only
 // starts at 16,384 pages (64 MiB). So a WAL that stays small while far more than that is written shows
 // the thread at work.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../clock.ts';
 import { openSqliteStore } from './index.ts';
@@ -28,5 +30,24 @@ describe('background checkpoints', () => {
     expect(statSync(join(dataDir, 'tidings.sqlite')).size).toBeGreaterThan(64 * 1024 * 1024);
     await store.close();
     expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('stop with the store even when nothing else keeps the process up', () => {
+    // the thread is unreferenced while it runs; a close that waited on it unreferenced never finished
+    // in a process with nothing else to do (a script, a command): Node exited with the await unsettled
+    const store = fileURLToPath(new URL('./index.ts', import.meta.url));
+    const clock = fileURLToPath(new URL('../../clock.ts', import.meta.url));
+    const script = `
+      import { openSqliteStore } from ${JSON.stringify(store)};
+      import { systemClock } from ${JSON.stringify(clock)};
+      const store = await openSqliteStore(${JSON.stringify(dataDir)}, systemClock, { backgroundCheckpoints: true });
+      await store.createAccount('acme');
+      await store.close();
+      console.log('closed');
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect({ status: child.status, stdout: child.stdout.trim() }).toEqual({ status: 0, stdout: 'closed' });
+    // the last connection closed: SQLite checkpointed the WAL into the file and removed it
+    expect(existsSync(join(dataDir, 'tidings.sqlite-wal'))).toBe(false);
   }, 60_000);
 });

@@ -60,6 +60,9 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
       stopped = true;
       clearInterval(timer);
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // unreferenced, the thread would not keep the process up until it has closed its connection:
+      // a shutdown with nothing else left to wait for ended here, before the store closed its own
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
