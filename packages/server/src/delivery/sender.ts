@@ -2,6 +2,7 @@
 // with a hard deadline, no redirects (undici follows none unless told), and at most RESPONSE_CAP
 // bytes of the receiver's answer kept; the rest is dropped unread. The answer is untrusted input.
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import { request, type Agent } from 'undici';
 import { AddressRefusedError, createGuardedAgent, type LookupAllAddresses } from '../net/guarded-connect.ts';
 import type { AllowedNetworks } from '../net/networks.ts';
@@ -58,25 +59,12 @@ export function createSender(options: {
           dispatcher: agent,
           signal: AbortSignal.timeout(options.timeoutMs),
         });
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        try {
-          for await (const chunk of response.body as AsyncIterable<Buffer>) {
-            const room = RESPONSE_CAP - kept;
-            chunks.push(chunk.subarray(0, room));
-            kept += Math.min(room, chunk.length);
-            if (kept >= RESPONSE_CAP) break;
-          }
-        } catch {
-          // an answer that breaks off after its status line is still an answer
-        } finally {
-          response.body.destroy();
-        }
+        const answer = await readCapped(response.body);
         const retryAfter = response.headers['retry-after'];
         return {
           statusCode: response.statusCode,
           retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-          response: Buffer.concat(chunks).toString('utf8'),
+          response: answer.toString('utf8'),
           durationMs: elapsed(),
           error: null,
         };
@@ -86,6 +74,38 @@ export function createSender(options: {
     },
     close: () => agent.close(),
   };
+}
+
+/**
+ * At most RESPONSE_CAP bytes of a receiver's answer; the rest is dropped unread (the stream is
+ * destroyed, which also gives the connection up rather than drain an endless answer). Read with stream
+ * listeners: an async iterator allocates an end-of-stream watcher, an abort listener and promises for
+ * every answer. An answer that breaks off after its status line is still an answer: what arrived counts.
+ */
+function readCapped(body: Readable): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    const finish = () => {
+      body.off('data', onData);
+      body.off('end', finish);
+      body.off('close', finish);
+      body.destroy();
+      resolve(Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer) => {
+      const room = RESPONSE_CAP - kept;
+      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      kept += Math.min(room, chunk.length);
+      if (kept >= RESPONSE_CAP) finish();
+    };
+    // an error (the deadline, a connection reset) ends the answer where it broke off; the listener
+    // stays, so an error after the end cannot go unhandled
+    body.on('error', finish);
+    body.on('data', onData);
+    body.once('end', finish);
+    body.once('close', finish);
+  });
 }
 
 function describeFailure(caught: unknown, timeoutMs: number): string {

@@ -257,6 +257,20 @@ describe('retries', () => {
     detail = (await h.request('GET', `/v1/delivery/${failed.ID}`)).body as typeof detail;
     expect(detail.attemptLog[1]?.response).toHaveLength(4096);
   });
+
+  it('counts an answer that breaks off after its status line, keeping what arrived of it', async () => {
+    const callback = await createCallback('database/1', {});
+    receiver.respond((_request, _index, response) => {
+      // promises 100 bytes, sends 7, then the connection drops
+      response.writeHead(200, { 'content-length': '100' });
+      response.write('partial', () => setTimeout(() => response.socket?.destroy(), 20));
+    });
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    const delivered = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'succeeded'));
+    const detail = (await h.request('GET', `/v1/delivery/${delivered.ID}`)).body as { attemptLog: Array<{ statusCode: number | null; error: string | null; response: string | null }> };
+    expect(detail.attemptLog).toEqual([expect.objectContaining({ statusCode: 200, error: null, response: 'partial' })]);
+  });
 });
 
 describe('ordering, test messages, rotation and the SSRF guard', () => {
