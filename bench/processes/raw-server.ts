@@ -3,12 +3,8 @@
 // it first spins for that many microseconds: the calibration of api-get, a server that does nothing
 // but a known amount of work more per request.
 import { createServer } from 'node:http';
-
-interface CannedResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+import { listenOnLoopback } from '../lib/listen.ts';
+import type { CannedResponse } from '../lib/tidings.ts';
 
 const canned = JSON.parse(process.env.BENCH_RESPONSE ?? '') as CannedResponse;
 const body = Buffer.from(canned.body);
@@ -28,10 +24,4 @@ const server = createServer((request, response) => {
     response.end(body);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  console.log(`listening on http://127.0.0.1:${address.port}`);
-});
-process.on('SIGTERM', () => process.exit(0));
+listenOnLoopback(server);

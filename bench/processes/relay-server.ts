@@ -6,6 +6,7 @@
 // condition, no signature, nothing durable). What it reaches against the raw POST loop bounds what
 // Tidings can reach in that case.
 import { createServer } from 'node:http';
+import { listenOnLoopback } from '../lib/listen.ts';
 import { Pool } from 'undici';
 import type { CannedResponse } from '../lib/tidings.ts';
 import type { Target } from './requester.ts';
@@ -67,10 +68,4 @@ const server = createServer((request, response) => {
     void forward(n);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  console.log(`listening on http://127.0.0.1:${address.port}`);
-});
-process.on('SIGTERM', () => process.exit(0));
+listenOnLoopback(server);
