@@ -1,25 +1,41 @@
 #!/usr/bin/env bash
-# An independent check of the api-get and api-list cases, outside the harness: Tidings and the raw
+# An independent check of the api-get, api-list and api-create cases, outside the harness: Tidings and the raw
 # baseline server started by hand on core 0, autocannon's own CLI on core 1 (32 connections, 2 s
 # warm-up, 5 s measured, 3 interleaved rounds), CPU read from /proc/<pid>/stat here. Compare with
 # what `pnpm bench --only=api-get,api-list` reports.
-# Usage: bash bench/independent-api.sh [get|list]   (get: GET /v1/callback/1; list: a page of 100 callbacks)
+# Usage: bash bench/independent-api.sh [get|list|create]
+#   get: GET /v1/callback/1; list: a page of 100 callbacks; create: POST /v1/database/1/callbacks with a
+#   new condition on every request (autocannon's [<id>]), the raw server answering the 201's bytes
 source "$(dirname "$0")/independent-common.sh"
-start_tidings
+# creates land in one database: room for every request of the check
+start_tidings TIDINGS_MAX_CALLBACKS_PER_DATABASE=100000 TIDINGS_ALLOWED_NETWORKS=127.0.0.0/8
 auth=(-H "authorization: Bearer $token" -H 'content-type: application/json')
 curl -sf "${auth[@]}" -d '{"name":"customers"}' "http://127.0.0.1:$port/v1/databases" >/dev/null
 case=${1:-get}
+load=()
 case $case in
   get) count=1; path=/v1/callback/1 ;;
   list) count=100; path='/v1/database/1/callbacks?limit=100' ;;
-  *) echo "usage: $0 [get|list]" >&2; exit 2 ;;
+  create)
+    count=0; path=/v1/database/1/callbacks
+    created='{"url":"http://127.0.0.1:9/hooks/created","expression":"company == '"'Apple'"' \u0026\u0026 city != '"'City [<id>]'"'","action":"update"}'
+    load=(-m POST -H 'content-type=application/json' -b "$created" -I) ;;
+  *) echo "usage: $0 [get|list|create]" >&2; exit 2 ;;
 esac
 for i in $(seq 1 "$count"); do
   curl -sf "${auth[@]}" -d "{\"url\":\"https://hooks.example.org/tidings/$i\",\"expression\":\"company == 'Apple $i'\"}" \
     "http://127.0.0.1:$port/v1/database/1/callbacks" >/dev/null
 done
-body=$(curl -sf "${auth[@]}" "http://127.0.0.1:$port$path")
-BENCH_RESPONSE=$(node -e 'console.log(JSON.stringify({ status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: process.argv[1] }))' "$body") \
+# what the raw server answers: Tidings' own answer to one request (status, headers but the transport's, body)
+BENCH_RESPONSE=$(node -e '
+  const [url, token, body] = process.argv.slice(1);
+  const init = { method: body ? "POST" : "GET", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
+  if (body) init.body = body.replace("[<id>]", "sample");
+  const response = await fetch(url, init);
+  const transport = new Set(["date", "connection", "keep-alive", "content-length", "transfer-encoding"]);
+  const headers = Object.fromEntries([...response.headers].filter(([name]) => !transport.has(name)));
+  console.log(JSON.stringify({ status: response.status, headers, body: await response.text() }));
+' "http://127.0.0.1:$port$path" "$token" "${created:-}") \
   taskset -c 0 node "$root/bench/processes/raw-server.ts" >"$data/raw.log" 2>&1 &
 raw=$!
 pids+=("$raw")
@@ -29,9 +45,9 @@ raw_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$data/raw.log" | head -1)$path
 for round in 1 2 3; do
   for side in raw tidings; do
     if [ "$side" = raw ]; then pid=$raw; url=$raw_url; else pid=$tidings; url=http://127.0.0.1:$port$path; fi
-    taskset -c 1 "$autocannon" -c 32 -d 2 -H "authorization=Bearer $token" "$url" >/dev/null 2>&1
+    taskset -c 1 "$autocannon" -c 32 -d 2 -H "authorization=Bearer $token" "${load[@]}" "$url" >/dev/null 2>&1
     before=$(cpu_ticks "$pid")
-    result=$(taskset -c 1 "$autocannon" -c 32 -d 5 -j -H "authorization=Bearer $token" "$url" 2>/dev/null)
+    result=$(taskset -c 1 "$autocannon" -c 32 -d 5 -j -H "authorization=Bearer $token" "${load[@]}" "$url" 2>/dev/null)
     after=$(cpu_ticks "$pid")
     read -r total non2xx < <(node -e 'const r = JSON.parse(process.argv[1]); console.log(r.requests.total, r.non2xx)' "$result")
     # clock ticks are 10 ms: µs per request = ticks × 10,000 ÷ requests
