@@ -77,8 +77,8 @@ export function createSender(options: {
 }
 
 /**
- * At most RESPONSE_CAP bytes of a receiver's answer; the rest is dropped unread (the stream is
- * destroyed, which also gives the connection up rather than drain an endless answer). Read with stream
+ * At most RESPONSE_CAP bytes of a receiver's answer; past them the rest is dropped unread (the stream
+ * is destroyed, which also gives the connection up rather than drain an endless answer). Read with stream
  * listeners: an async iterator allocates an end-of-stream watcher, an abort listener and promises for
  * every answer. An answer that breaks off after its status line is still an answer: what arrived counts.
  */
@@ -95,9 +95,14 @@ function readCapped(body: Readable): Promise<Buffer> {
     };
     const onData = (chunk: Buffer) => {
       const room = RESPONSE_CAP - kept;
-      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-      kept += Math.min(room, chunk.length);
-      if (kept >= RESPONSE_CAP) finish();
+      if (chunk.length <= room) {
+        chunks.push(chunk);
+        kept += chunk.length;
+        return;
+      }
+      // more than the cap: an answer of exactly the cap still ends normally and keeps its connection
+      chunks.push(chunk.subarray(0, room));
+      finish();
     };
     // an error (the deadline, a connection reset) ends the answer where it broke off; the listener
     // stays, so an error after the end cannot go unhandled

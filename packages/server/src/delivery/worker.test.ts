@@ -258,6 +258,30 @@ describe('retries', () => {
     expect(detail.attemptLog[1]?.response).toHaveLength(4096);
   });
 
+  it('keeps the connection after an answer exactly as long as what it keeps, for the next message', async () => {
+    const callback = await createCallback('database/1', {});
+    const ports: number[] = [];
+    receiver.respond((_request, _index, response) => {
+      ports.push(response.socket?.remotePort ?? -1);
+      // in two parts, so that the last one completes the answer as it reaches the cap
+      response.writeHead(200, { 'content-length': '4096' });
+      response.write('y'.repeat(2048), () => setTimeout(() => response.end('y'.repeat(2048)), 30));
+    });
+    h.startWorker();
+    const succeeded = async (count: number) =>
+      (await deliveries(callback.ID)).data.filter((delivery) => delivery.status === 'succeeded').length === count;
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await eventually(() => succeeded(1));
+    await h.request('PUT', '/v1/profile/1', { body: { fields: { step: '1' } } });
+    await eventually(() => succeeded(2));
+    // read to its end, not cut off: the second message went over the first one's connection
+    expect(ports).toHaveLength(2);
+    expect(ports[1]).toBe(ports[0]);
+    const [latest] = (await deliveries(callback.ID)).data;
+    const detail = (await h.request('GET', `/v1/delivery/${latest?.ID}`)).body as { attemptLog: Array<{ response: string | null }> };
+    expect(detail.attemptLog[0]?.response).toHaveLength(4096);
+  });
+
   it('counts an answer that breaks off after its status line, keeping what arrived of it', async () => {
     const callback = await createCallback('database/1', {});
     receiver.respond((_request, _index, response) => {
