@@ -42,29 +42,32 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
   const worker = new Worker(workerSource, { eval: true, workerData: { file } });
   worker.unref();
   let busy = false;
-  let stopped = false;
+  // known from the start: a thread that died of an error has exited before anyone asks it to stop
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let stopping: Promise<void> | undefined;
   worker.on('message', (answer: { ok: boolean; message?: string }) => {
     busy = false;
     if (!answer.ok) onError(`WAL checkpoint failed: ${answer.message}`);
   });
   worker.on('error', (error) => onError(`WAL checkpointer stopped: ${error.message}`));
   const timer = setInterval(() => {
-    if (busy || stopped) return;
+    if (busy || stopping !== undefined) return;
     busy = true;
     worker.postMessage('checkpoint');
   }, INTERVAL_MS);
   timer.unref();
   return {
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      // unreferenced, the thread would not keep the process up until it has closed its connection:
-      // a shutdown with nothing else left to wait for ended here, before the store closed its own
-      worker.ref();
-      worker.postMessage('stop');
-      await exited;
+    stop() {
+      // every caller waits for the same exit
+      stopping ??= (async () => {
+        clearInterval(timer);
+        // unreferenced, the thread would not keep the process up until it has closed its connection:
+        // a shutdown with nothing else left to wait for ended here, before the store closed its own
+        worker.ref();
+        worker.postMessage('stop');
+        await exited;
+      })();
+      return stopping;
     },
   };
 }
