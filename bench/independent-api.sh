@@ -2,12 +2,12 @@
 # An independent check of the api-get, api-list and api-create cases, outside the harness: Tidings and the raw
 # baseline server started by hand on core 0, autocannon's own CLI on core 1 (32 connections, 2 s
 # warm-up, 5 s measured, 3 interleaved rounds), CPU read from /proc/<pid>/stat here. Compare with
-# what `pnpm bench --only=api-get,api-list` reports.
+# what `pnpm bench --only=api-get,api-list,api-create` reports.
 # Usage: bash bench/independent-api.sh [get|list|create]
 #   get: GET /v1/callback/1; list: a page of 100 callbacks; create: POST /v1/database/1/callbacks with a
 #   new condition on every request (autocannon's [<id>]), the raw server answering the 201's bytes
 source "$(dirname "$0")/independent-common.sh"
-# creates land in one database: room for every request of the check
+# as in the harness, each run of creates goes to a database of its own, with room for all of them
 start_tidings TIDINGS_MAX_CALLBACKS_PER_DATABASE=100000 TIDINGS_ALLOWED_NETWORKS=127.0.0.0/8
 auth=(-H "authorization: Bearer $token" -H 'content-type: application/json')
 curl -sf "${auth[@]}" -d '{"name":"customers"}' "http://127.0.0.1:$port/v1/databases" >/dev/null
@@ -42,10 +42,19 @@ pids+=("$raw")
 until grep -q listening "$data/raw.log" 2>/dev/null; do sleep 0.2; done
 raw_url=$(grep -o 'http://127.0.0.1:[0-9]*' "$data/raw.log" | head -1)$path
 
+# the path of a run against Tidings: creates get a fresh database each time
+tidings_path() {
+  if [ "$case" != create ]; then echo "$path"; return; fi
+  local id
+  id=$(curl -sf "${auth[@]}" -d '{"name":"creates"}' "http://127.0.0.1:$port/v1/databases" | node -e 'let t = ""; process.stdin.on("data", (c) => (t += c)).on("end", () => console.log(JSON.parse(t).ID))')
+  echo "/v1/database/$id/callbacks"
+}
+
 for round in 1 2 3; do
   for side in raw tidings; do
-    if [ "$side" = raw ]; then pid=$raw; url=$raw_url; else pid=$tidings; url=http://127.0.0.1:$port$path; fi
+    if [ "$side" = raw ]; then pid=$raw; url=$raw_url; else pid=$tidings; url=http://127.0.0.1:$port$(tidings_path); fi
     taskset -c 1 "$autocannon" -c 32 -d 2 -H "authorization=Bearer $token" "${load[@]}" "$url" >/dev/null 2>&1
+    if [ "$side" = tidings ]; then url=http://127.0.0.1:$port$(tidings_path); fi
     before=$(cpu_ticks "$pid")
     result=$(taskset -c 1 "$autocannon" -c 32 -d 5 -j -H "authorization=Bearer $token" "${load[@]}" "$url" 2>/dev/null)
     after=$(cpu_ticks "$pid")

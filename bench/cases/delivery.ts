@@ -390,6 +390,7 @@ export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow
       );
     }
     const ceilingP99 = { raw: median(ceiling.raw.map((entry) => entry.p99)), relay: median(ceiling.relay.map((entry) => entry.p99)) };
+    const relayWithin = ceiling.relay.filter((entry, index) => entry.p99 <= (ceiling.raw[index] as Latencies).p99 + 5).length;
     const rows = loads.flatMap(({ load, rate }, index) => {
       const runs = measured[index] as { raw: Latencies[]; tidings: Latencies[] };
       const p50 = { raw: median(runs.raw.map((entry) => entry.p50)), tidings: median(runs.tidings.map((entry) => entry.p50)) };
@@ -422,6 +423,14 @@ export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow
         service: ceilingP99.relay,
         ratio: costRatio(ceilingP99.raw, ceilingP99.relay),
         unit: 'ms',
+      }),
+      // the target's rule applied to each of the relay's rounds: how often a bare relay keeps it
+      row({
+        name: 'delivery-latency ceiling: relay rounds within raw p99 + 5 ms',
+        baseline: ceiling.relay.length,
+        service: relayWithin,
+        ratio: rateRatio(ceiling.relay.length, relayWithin),
+        unit: 'rounds',
       }),
     ];
   } finally {

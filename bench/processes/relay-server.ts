@@ -24,7 +24,6 @@ const answerHeaders = { ...settings.response.headers, 'content-length': String(a
 const { message } = settings;
 const pool = new Pool(message.origin, { connections: message.connections, keepAliveTimeout: 60_000, headersTimeout: 60_000 });
 const placeholder = /__N__/g;
-let failures = 0;
 
 function numberOf(body: string): string | null {
   try {
@@ -33,6 +32,13 @@ function numberOf(body: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** A message the sink did not take ends the relay: the harness sees its updates fail at once, rather
+ *  than wait for messages that will not come. */
+function fail(reason: string): never {
+  console.error(`relay: ${reason}`);
+  process.exit(1);
 }
 
 async function forward(n: string): Promise<void> {
@@ -47,9 +53,9 @@ async function forward(n: string): Promise<void> {
       body: (message.bodyTemplate ?? '').replace(placeholder, n),
     });
     await response.body.dump();
-    if (response.statusCode >= 300 && failures++ === 0) console.error(`relay: the sink answered ${response.statusCode}`);
+    if (response.statusCode >= 300) fail(`the sink answered ${response.statusCode}`);
   } catch (error) {
-    if (failures++ === 0) console.error(`relay: ${(error as Error).message}`);
+    fail((error as Error).message);
   }
 }
 
