@@ -464,17 +464,17 @@ export class KyselyStore implements Store {
       trx,
       collectionId === null ? 'queueTargets:database' : 'queueTargets:collection',
       () => {
-        const query = trx
-          .selectFrom('callbacks')
-          .select(['id', 'ordering'])
-          .where('database_id', '=', databaseId)
-          .where('disabled', '=', 0)
-          .where((eb) => eb.or([eb('action', '=', 'all'), eb('action', '=', message.action)]));
-        return collectionId === null ? query.where('collection_id', 'is', null) : query.where('collection_id', '=', collectionId);
+        const scoped = trx.selectFrom('callbacks').select(['id', 'ordering']).where('database_id', '=', databaseId);
+        return (collectionId === null ? scoped.where('collection_id', 'is', null) : scoped.where('collection_id', '=', collectionId))
+          // written out, not bound: the index of listening callbacks (migration 4) covers disabled = 0 only
+          .where(sql<boolean>`disabled = 0`)
+          .where('action', 'in', ['all', message.action]);
       },
-      collectionId === null ? [databaseId, 0, 'all', message.action] : [databaseId, 0, 'all', message.action, collectionId],
+      collectionId === null ? [databaseId, 'all', message.action] : [databaseId, collectionId, 'all', message.action],
     );
     if (callbacks.length === 0) return;
+    // in the order the callbacks were made, whatever order the index gives them in
+    callbacks.sort((a, b) => a.id - b.id);
     for (const callback of callbacks) queued.callbacks.add(callback.id);
     const payload = JSON.stringify(message);
     const event = await this.#statements.first(

@@ -161,4 +161,13 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
         FOR EACH ROW EXECUTE FUNCTION tidings_callbacks_tag();
     `,
   },
+  {
+    version: 4,
+    name: 'the callbacks a change goes to, found by index',
+    // as on the embedded store (sqlite/migrations.ts): the enabled callbacks of a change's scope that
+    // listen to its action, without reading the others
+    sql: `
+      CREATE INDEX callbacks_listening ON callbacks(database_id, collection_id, action, id) WHERE disabled = 0;
+    `,
+  },
 ];

@@ -149,4 +149,14 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
         BEGIN UPDATE databases SET callbacks_tag = random() % 9007199254740991 WHERE id = OLD.database_id; END;
     `,
   },
+  {
+    version: 4,
+    name: 'the callbacks a change goes to, found by index',
+    // every change reads the enabled callbacks of its scope that listen to its action: with the
+    // database's index alone that read went through all of the scope's callbacks, 4 ms for a change in a
+    // database of 20,000 callbacks of which two listened (6 µs with this index)
+    sql: `
+      CREATE INDEX callbacks_listening ON callbacks(database_id, collection_id, action, id) WHERE disabled = 0;
+    `,
+  },
 ];

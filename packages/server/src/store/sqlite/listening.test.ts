@@ -1,0 +1,72 @@
+// A change goes to the enabled callbacks of its scope that listen to its action, found through the
+// index of listening callbacks (migration 4) rather than by reading every callback of the scope.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../clock.ts';
+import type { NewCallback } from '../store.ts';
+import type { KyselyStore } from '../kysely-store.ts';
+import { openSqliteStore } from './index.ts';
+
+let dataDir: string;
+let store: KyselyStore;
+let other: DatabaseSync;
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tidings-listening-'));
+  store = await openSqliteStore(dataDir, systemClock);
+  other = new DatabaseSync(join(dataDir, 'tidings.sqlite'));
+});
+
+afterEach(async () => {
+  other.close();
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the callbacks a change goes to', () => {
+  it('are the enabled ones of its scope that listen to its action, in the order they were made', async () => {
+    const accountId = (await store.createAccount('acme'))!.id;
+    const databaseId = Number((await store.createDatabase(accountId, { name: 'customers' })).ID);
+    const collectionId = Number((await store.createCollection(accountId, databaseId, { name: 'orders' }))!.ID);
+    const make = async (input: Partial<NewCallback>, collection = false) => {
+      const full = { url: 'https://hooks.example.org/t', secret: 's'.repeat(32), ...input };
+      const made = collection
+        ? await store.createCollectionCallback(accountId, collectionId, full, 100)
+        : await store.createDatabaseCallback(accountId, databaseId, full, 100);
+      if (made === null || 'limitReached' in made) throw new Error('not created');
+      return Number(made.callback.ID);
+    };
+    const updates = await make({ action: 'update' });
+    const creates = await make({ action: 'create' });
+    const all = await make({ action: 'all' });
+    const disabled = await make({ action: 'update' });
+    await store.updateCallback(accountId, disabled, { disabled: true });
+    await make({ action: 'update' }, true);
+    const later = await make({ action: 'update' });
+
+    const profile = await store.createProfile(accountId, databaseId, { fields: { n: '1' } });
+    await store.updateProfile(accountId, Number(profile!.ID), { fields: { n: '2' } });
+    const queued = other
+      .prepare('SELECT d.callback_id AS callback, e.payload AS payload FROM deliveries d JOIN events e ON e.id = d.event_id ORDER BY d.id')
+      .all() as Array<{ callback: number; payload: string }>;
+    const byAction = (action: string) =>
+      queued.filter((row) => (JSON.parse(row.payload) as { action: string }).action === action).map((row) => row.callback);
+    expect(byAction('create')).toEqual([creates, all]);
+    expect(byAction('update')).toEqual([updates, all, later]);
+  });
+
+  it('are found through the index of listening callbacks, not by reading all of the scope', () => {
+    // the query #queueMessage runs for a change at the database's level and at a collection's
+    const plan = (sql: string, ...parameters: Array<number | string>) =>
+      (other.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as Array<{ detail: string }>).map((row) => row.detail).join('; ');
+    expect(
+      plan('SELECT "id", "ordering" FROM "callbacks" WHERE "database_id" = ? AND "collection_id" IS NULL AND disabled = 0 AND "action" IN (?, ?)', 1, 'all', 'update'),
+    ).toMatch(/USING INDEX callbacks_listening/);
+    expect(
+      plan('SELECT "id", "ordering" FROM "callbacks" WHERE "database_id" = ? AND "collection_id" = ? AND disabled = 0 AND "action" IN (?, ?)', 1, 2, 'all', 'update'),
+    ).toMatch(/USING INDEX callbacks_listening/);
+  });
+});
