@@ -18,6 +18,8 @@ export async function openSqliteStore(
     /** WAL checkpoints in a thread of their own (checkpointer.ts): what the server process does */
     backgroundCheckpoints?: boolean;
     onError?: (message: string) => void;
+    /** told the SQL of each hot query (statements.ts) when it is first compiled: what tests inspect */
+    onHotQuery?: (sql: string) => void;
   } = {},
 ): Promise<KyselyStore> {
   const raw = openSqlite(dataDir);
@@ -65,6 +67,7 @@ export async function openSqliteStore(
     schemaVersion: Math.max(...sqliteMigrations.map((migration) => migration.version)),
     clock,
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
+    ...(options.onHotQuery && { onHotQuery: options.onHotQuery }),
     migrate,
     sqlite: { statement: adapter.statement, inTransaction: () => raw.isTransaction, exec: (sql) => raw.exec(sql) },
     close: async () => {
