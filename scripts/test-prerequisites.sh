@@ -3,10 +3,12 @@
 # (chromium for the docs browser test, postgresql for the PostgreSQL store tests, which start a
 # throwaway cluster of their own). Idempotent: when everything is installed it only checks.
 # It installs only as root with apt-get; otherwise it names what is missing and leaves the tests
-# to fail with their own message.
+# to fail with their own message. Other packages may be named as arguments (bench/independent-api.sh
+# asks for wrk this way).
 set -euo pipefail
 
 TIDINGS_TEST_PACKAGES=(chromium postgresql)
+[ "$#" -gt 0 ] && TIDINGS_TEST_PACKAGES=("$@")
 
 missing=()
 for package in "${TIDINGS_TEST_PACKAGES[@]}"; do
