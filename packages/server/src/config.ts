@@ -19,6 +19,7 @@ export interface Config {
   maxCallbacksPerDatabase: number;
   rateLimitPerSecond: number;
   maxBodyBytes: number;
+  requestTimeoutMs: number;
   secretGraceSeconds: number;
   deliveryRetentionDays: number;
   mockPort: number;
@@ -85,6 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxCallbacksPerDatabase: integer(env, 'TIDINGS_MAX_CALLBACKS_PER_DATABASE', 100, 1, 100000),
     rateLimitPerSecond: integer(env, 'TIDINGS_RATE_LIMIT', 1000, 0, 1000000),
     maxBodyBytes: integer(env, 'TIDINGS_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: integer(env, 'TIDINGS_REQUEST_TIMEOUT_MS', 30000, 1000, 300000),
     secretGraceSeconds: integer(env, 'TIDINGS_SECRET_GRACE_SECONDS', 86400, 0, 30 * 86400),
     deliveryRetentionDays: integer(env, 'TIDINGS_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
     mockPort: integer(env, 'MOCK_PORT', 4010, 0, 65535),

@@ -82,7 +82,15 @@ async function main(): Promise<void> {
       version: VERSION,
       docsHtml: loadDocsHtml,
     });
-    server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    // A request (headers and body) must arrive within TIDINGS_REQUEST_TIMEOUT_MS, its headers within
+    // 20 s of it: without these Node waits 300 s for a body that trickles in, holding what came so far.
+    // Node checks its connections against them every `connectionsCheckingInterval`, 30 s by default.
+    const serverOptions = {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 20_000),
+      connectionsCheckingInterval: Math.min(config.requestTimeoutMs, 2_000),
+    };
+    server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions }, (info) => {
       const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
       console.log(`tidings ${VERSION} listening on ${base}  (store: ${store.dialect}, role: ${config.role})`);
       console.log(`  API   ${base}/v1`);

@@ -17,10 +17,10 @@ const env = { PORT: '0', HOST: '127.0.0.1', TIDINGS_DATA_DIR: dataDir, TIDINGS_B
 const checker = new ResponseChecker();
 let server: Started | null = null;
 
-async function start(): Promise<string> {
+async function start(more: Record<string, string> = {}): Promise<string> {
   const started = await startProcess(process.execPath, ['src/main.ts'], {
     cwd: serverDir,
-    env,
+    env: { ...env, ...more },
     ready: /listening on (http:\/\/[^\s]+)[\s\S]*\n  token /,
   });
   server = started;
@@ -68,6 +68,31 @@ function endlessBody(base: string): Promise<{ status: string; closedByServer: bo
     socket.write(
       `POST /v1/databases HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${TOKEN}\r\n` +
         'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n{"name":"\r\n',
+    );
+  });
+}
+
+/**
+ * Sends the headers and the first bytes of a body, then nothing more: the server must give up on the
+ * request by itself. Resolves with the status line it answered (if any) once it closed the connection.
+ */
+function stalledBody(base: string): Promise<{ status: string; closedByServer: boolean }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let answer = '';
+    const giveUp = setTimeout(() => finish(false), 30_000);
+    function finish(closedByServer: boolean): void {
+      clearTimeout(giveUp);
+      socket.destroy();
+      resolve({ status: answer.split('\r\n')[0] ?? '', closedByServer });
+    }
+    socket.on('data', (data: Buffer) => (answer += data.toString('latin1')));
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? finish(true) : reject(error)));
+    socket.on('close', () => finish(true));
+    socket.write(
+      `POST /v1/databases HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":"',
     );
   });
 }
@@ -128,6 +153,19 @@ describe('the server process', () => {
     expect((await call(base, 'GET', '/v1/profile/1', TOKEN)).body).toMatchObject({ fields: { company: 'Apple' } });
     expect((await call(base, 'GET', '/v1/databases', second)).status).toBe(200);
     expect(await server?.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+
+  it('gives up on a request whose body stops arriving, quietly, and goes on serving', async () => {
+    const base = await start({ TIDINGS_REQUEST_TIMEOUT_MS: '1000' });
+    const stalled = await Promise.all([stalledBody(base), stalledBody(base)]);
+    expect(stalled).toEqual([
+      { status: 'HTTP/1.1 408 Request Timeout', closedByServer: true },
+      { status: 'HTTP/1.1 408 Request Timeout', closedByServer: true },
+    ]);
+    expect((await call(base, 'GET', '/v1/databases', TOKEN)).status).toBe(200);
+    expect(await server?.stop('SIGTERM')).toBe(0);
+    // a client that went away is not a fault of the server's: nothing logged as an internal error
+    expect(server?.output()).not.toMatch(/Error|internal/i);
   }, 60_000);
 
   it('stops at start-up with one line naming an invalid setting', () => {

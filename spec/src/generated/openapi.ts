@@ -410,7 +410,7 @@ export interface paths {
         };
         /**
          * Get a callback's signing secret
-         * @description Answers the secret the callback's messages are signed with, and any rotated-out secrets that still sign them until they expire.
+         * @description Answers the secret the callback's messages are signed with, and any rotated-out secrets that still sign them until they expire. With a secret one can sign messages the callback's receiver trusts, so a read-only token is refused with 403 `forbidden`.
          */
         get: operations["getCallbackSecret"];
         put?: never;
@@ -659,7 +659,7 @@ export interface components {
          *     | Code | Status | Meaning |
          *     | --- | --- | --- |
          *     | `invalid_access_token` | 400 | The access token is missing or unknown. |
-         *     | `forbidden` | 403 | The token is read-only and the request would change something. |
+         *     | `forbidden` | 403 | The token is read-only and the request would change something, or read a signing secret. |
          *     | `invalid_body` | 400 | The body is not valid JSON or does not match the schema (wrong type, missing property, value out of range). |
          *     | `unknown_property` | 400 | The body has a key the resource does not know; keys are case-sensitive. The message names the closest valid key. |
          *     | `invalid_parameter` | 400 | A query parameter is malformed or out of range (for example `limit=5000`). |
@@ -1081,7 +1081,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The access token is read-only and the request would change something. */
+        /** @description The access token is read-only and the request would change something, or read a callback's signing secret. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2350,6 +2350,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };

@@ -12,6 +12,12 @@ type RequestBody<Op extends keyof operations> = operations[Op] extends {
     ? Body
     : never;
 
+/** The client went away (or was cut off by the request timeout) before its body arrived: nobody reads
+ * the answer, and it is no fault of the server's, so it is a 400 rather than an internal error to log. */
+function closedEarly(): ApiError {
+  return new ApiError(400, 'invalid_body', 'The request was closed before its body arrived');
+}
+
 function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBytes} bytes`);
 }
@@ -33,12 +39,12 @@ export function declaredBodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
  */
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
   if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0));
-  if (incoming.destroyed) return Promise.reject(new Error('the request was closed before its body arrived'));
+  if (incoming.destroyed) return Promise.reject(closedEarly());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
     const settle = (error: Error | null): void => {
-      incoming.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose);
+      incoming.off('data', onData).off('end', onEnd).off('error', onClose).off('close', onClose);
       if (error === null) resolve(Buffer.concat(chunks, received));
       else reject(error);
     };
@@ -51,8 +57,9 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buff
       }
     };
     const onEnd = (): void => settle(null);
-    const onClose = (): void => settle(new Error('the request was closed before its body arrived'));
-    incoming.on('data', onData).on('end', onEnd).on('error', settle).on('close', onClose);
+    // Node's 'aborted' error and a close before the end mean the same: the client is gone
+    const onClose = (): void => settle(closedEarly());
+    incoming.on('data', onData).on('end', onEnd).on('error', onClose).on('close', onClose);
   });
 }
 

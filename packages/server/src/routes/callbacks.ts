@@ -106,6 +106,10 @@ export const callbackRoutes = new Hono<AppEnv>()
     return deleted('callback', String(id));
   })
   .get('/callback/:callbackID/secret', async (c) => {
+    // a secret signs messages its receiver trusts: more than a read-only token is meant to give
+    if (c.get('principal').readOnly) {
+      throw new ApiError(403, 'forbidden', 'Signing secrets are shown to tokens that may write only; this access token is read-only');
+    }
     const id = parseId('callback', c.req.param('callbackID'));
     const secret = await c.get('deps').store.getCallbackSecret(c.get('principal').accountId, id);
     if (!secret) throw notFound('callback', c.req.param('callbackID'));

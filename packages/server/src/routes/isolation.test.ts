@@ -1,5 +1,5 @@
 // Two accounts: every operation that takes an ID, called with the other account's IDs, answers 404
-// and changes nothing; a read-only token can write nothing.
+// and changes nothing; a read-only token can write nothing, and read everything but a signing secret.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checker, createHarness, type Harness } from '../../test/support/harness.ts';
 import { contractOperations, fillPath } from '../../test/support/operations.ts';
@@ -66,6 +66,22 @@ describe('isolation between accounts', () => {
       });
       expect(response.status).toBe(403);
       expect(await snapshot()).toBe(before);
+    },
+  );
+
+  it.each(operations.filter((operation) => operation.method === 'GET').map((operation) => [operation.operationId, operation] as const))(
+    '%s with a read-only token of the same account reads, unless it is a signing secret',
+    async (_name, operation) => {
+      const account = await h.store.findAccount('first');
+      const token = `tid_readonly_get_${operation.operationId}`;
+      await h.store.addToken(account!.id, token, true);
+      const response = await h.request('GET', fillPath(operation.template, ids), { token });
+      if (operation.operationId === 'getCallbackSecret') {
+        expect(response.status).toBe(403);
+        expect(response.text).not.toContain('whsec_');
+      } else {
+        expect(response.status, response.text).toBe(200);
+      }
     },
   );
 });
