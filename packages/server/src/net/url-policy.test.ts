@@ -1,6 +1,12 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { NO_ALLOWED_NETWORKS, parseAllowedNetworks } from './networks.ts';
 import { MAX_CALLBACK_URL_LENGTH, checkCallbackUrl } from './url-policy.ts';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+/** The check the contract's `format: uri` makes of a callback's url (ajv-formats, as the server's contract uses). */
+const isUri = addFormats(new Ajv2020()).compile({ type: 'string', format: 'uri' }) as (value: string) => boolean;
 
 type RefusalCode = 'url_invalid' | 'url_not_allowed';
 
@@ -114,7 +120,22 @@ describe('checkCallbackUrl', () => {
 
   it('returns the normalized URL, which is what should be stored', () => {
     const result = checkCallbackUrl('HTTPS://Hooks.Example.ORG:443/a/../b', NO_ALLOWED_NETWORKS);
-    expect(result.ok && result.url.href).toBe('https://hooks.example.org/b');
+    expect(result.ok && result.href).toBe('https://hooks.example.org/b');
+  });
+
+  it.each([
+    ['https://hooks.example.org/a|b', 'https://hooks.example.org/a%7Cb'],
+    ['https://hooks.example.org/p^q/`r`?x=[1]&y={2}|z#frag|#x', 'https://hooks.example.org/p%5Eq/%60r%60?x=%5B1%5D&y=%7B2%7D%7Cz#frag%7C%23x'],
+    ['https://hooks.example.org/100%/%zz?q=%41%', 'https://hooks.example.org/100%25/%25zz?q=%41%25'],
+    ['https://hooks.example.org/café?wer=ü', 'https://hooks.example.org/caf%C3%A9?wer=%C3%BC'],
+    ['https://hooks.example.org:8443/a/b?c=d&e=f;g#h', 'https://hooks.example.org:8443/a/b?c=d&e=f;g#h'],
+  ])('stores %s as a URI by RFC 3986 too: %s', (raw, stored) => {
+    const result = checkCallbackUrl(raw, NO_ALLOWED_NETWORKS);
+    expect(result.ok && result.href).toBe(stored);
+    expect(isUri(stored)).toBe(true);
+    // the same URL to a WHATWG parser: only escapes were added
+    const unescaped = (href: string) => href.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    expect(unescaped(new URL(stored).href)).toBe(unescaped(new URL(raw).href));
   });
 
   it.each([

@@ -4,7 +4,7 @@ import { isAddressRefused, type AllowedNetworks } from './networks.ts';
 export const MAX_CALLBACK_URL_LENGTH = 2048;
 
 export type CallbackUrlCheck =
-  | { readonly ok: true; readonly url: URL }
+  | { readonly ok: true; readonly url: URL; readonly href: string }
   | { readonly ok: false; readonly code: 'url_invalid' | 'url_not_allowed'; readonly message: string };
 
 const HOW_TO_ALLOW = 'set TIDINGS_ALLOWED_NETWORKS to allow it';
@@ -13,7 +13,7 @@ const HOW_TO_ALLOW = 'set TIDINGS_ALLOWED_NETWORKS to allow it';
  * The save-time check of a callback URL. Host names are not resolved here: DNS answers change, so the
  * connect-time guard decides for them. Literal addresses (in any spelling the URL parser accepts:
  * 2130706433, 0x7f.1, [::ffff:7f00:1], …) and localhost names can be judged now, so they are.
- * Store `url.href` (the normalized form), not the raw string.
+ * Store `href` (the normalized form, a URI by RFC 3986 as well: see asUri), not the raw string.
  */
 export function checkCallbackUrl(raw: string, allowed: AllowedNetworks): CallbackUrlCheck {
   if (raw === '') {
@@ -52,7 +52,29 @@ export function checkCallbackUrl(raw: string, allowed: AllowedNetworks): Callbac
   } else if (isLocalhostName(host) && !isLoopbackAllowed(allowed)) {
     return notAllowed(`url must not point to a private or internal address (${host} is loopback); ${HOW_TO_ALLOW}`);
   }
-  return { ok: true, url };
+  const href = asUri(url);
+  if (href.length > MAX_CALLBACK_URL_LENGTH) {
+    return invalid(tooLong(href.length));
+  }
+  return { ok: true, url, href };
+}
+
+// What RFC 3986 allows in a path segment (pchar), and in a query or fragment (pchar, "/" and "?").
+const notInPath = /%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/g;
+const notInQuery = /%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g;
+
+/**
+ * The URL as WHATWG serializes it, with what that leaves and RFC 3986 does not allow in a URI (`|`, `^`,
+ * a backtick, `{`, `}`, `[`, `]` and `#` outside the host, a `%` that starts no escape) percent-encoded:
+ * the contract promises a `format: uri`, and a receiver's server reads `%7C` as it reads `|`.
+ * Everything else (the host, non-ASCII, which the serializer has encoded already) is left as it is.
+ */
+function asUri(url: URL): string {
+  const encode = (character: string): string => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+  const path = url.pathname.replace(notInPath, encode);
+  const query = url.search === '' ? '' : `?${url.search.slice(1).replace(notInQuery, encode)}`;
+  const fragment = url.hash === '' ? '' : `#${url.hash.slice(1).replace(notInQuery, encode)}`;
+  return `${url.protocol}//${url.host}${path}${query}${fragment}`;
 }
 
 /** RFC 6761 reserves localhost and every name under it for loopback; resolvers answer so locally. */

@@ -19,7 +19,7 @@ async function checkCallbackInput(c: Context<AppEnv>, input: CallbackUpdate): Pr
     const verdict = checkCallbackUrl(input.url, allowedNetworks);
     if (!verdict.ok) throw new ApiError(400, verdict.code, verdict.message);
     // stored normalized: what is sent to, and a valid URI (`"` in a query becomes %22)
-    input.url = verdict.url.href;
+    input.url = verdict.href;
   }
   if (input.expression !== undefined && input.expression.trim() !== '') {
     if (input.expression.length > config.maxExpressionLength) {
