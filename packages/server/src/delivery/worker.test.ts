@@ -112,6 +112,32 @@ describe('delivering changes', () => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  it('benches the expression of a callback that keeps running out of time, and only that callback', async () => {
+    const looping = await createCallback('database/1', { expression: '(() => { while (true) {} })()' });
+    // a call sends it to the sandbox's thread too, where the looping one runs
+    const healthy = await createCallback('database/1', { expression: "company.startsWith('App')" });
+    h.startWorker();
+    const errors = async () =>
+      Promise.all(
+        (await deliveries(looping.ID)).data.map(async (delivery) => {
+          const detail = (await h.request('GET', `/v1/delivery/${delivery.ID}`)).body as { attemptLog: Array<{ error: string }> };
+          return detail.attemptLog[0]?.error ?? '';
+        }),
+      );
+    for (let n = 1; n <= 4; n++) {
+      await h.request('POST', '/v1/database/1/profiles', { body: { fields: { company: 'Apple' } } });
+      await eventually(async () => (await errors()).filter((error) => error !== '').length === n);
+    }
+    // newest first: three time-outs, then skipped without running
+    const [fourth, ...first] = await errors();
+    expect(first).toEqual(Array(3).fill('not sent: the expression failed: expression exceeded its time limit'));
+    expect(fourth).toMatch(/^not sent: the expression failed: expression skipped: it ran out of time 3 times in a row, and is evaluated again in 10 s$/);
+    // the other callback's messages all went out (the looping one sends nothing)
+    await receiver.waitFor(4);
+    expect((await deliveries(healthy.ID)).data.map((delivery) => delivery.status)).toEqual(Array(4).fill('succeeded'));
+    expect(receiver.requests).toHaveLength(4);
+  });
+
   it('sends nothing to disabled callbacks', async () => {
     const disabled = await createCallback('database/1', { disabled: true });
     await createCallback('database/1', {});
@@ -226,6 +252,31 @@ describe('retries', () => {
     await eventually(async () => ((await h.request('GET', `/v1/callback/${callback.ID}`)).body as { disabled: boolean }).disabled);
     const body = (await h.request('GET', `/v1/callback/${callback.ID}`)).body as { disabledReason: string };
     expect(body.disabledReason).toMatch(/failed for 5 days/);
+  });
+
+  it('does not disable a callback for a failure that was in flight when a success ended its failing spell', async () => {
+    const callback = await createCallback('database/1', {});
+    let releaseSlow: () => void = () => undefined;
+    receiver.respond((request, _index, response) => {
+      const { step } = (JSON.parse(request.body) as CallbackMessage).fields;
+      if (step === 'slow') releaseSlow = () => response.writeHead(500).end();
+      else response.writeHead(step === 'ok' ? 200 : 500).end();
+    });
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { step: 'fail' } } });
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'failed');
+    h.clock.advance(5 * 86400_000 - 1_000);
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { step: 'slow' } } });
+    const slow = await eventually(() => receiver.requests.find((request) => (JSON.parse(request.body) as CallbackMessage).fields.step === 'slow'));
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { step: 'ok' } } });
+    await eventually(async () => (await deliveries(callback.ID)).data.some((delivery) => delivery.status === 'succeeded'));
+    // 5 days and a second after the first failure, but the success came in between
+    h.clock.advance(2_000);
+    releaseSlow();
+    await eventually(async () =>
+      (await deliveries(callback.ID)).data.some((delivery) => delivery.webhookId === slow.headers['webhook-id'] && delivery.attempts === 1),
+    );
+    expect(((await h.request('GET', `/v1/callback/${callback.ID}`)).body as { disabled: boolean }).disabled).toBe(false);
   });
 
   it('treats a redirect as a failure and does not follow it', async () => {
@@ -464,5 +515,83 @@ describe('retrying by hand', () => {
     await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'succeeded');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('sends a delivery again at once when the attempt it was asked for during fails', async () => {
+    const callback = await createCallback('database/1', {});
+    let release: () => void = () => undefined;
+    receiver.respond((_request, index, response) => {
+      if (index === 0) release = () => response.writeHead(500).end('down');
+      else response.end('ok');
+    });
+    // no poll, and the clock stands still: only the retry asked for can send it again
+    h.startWorker({ pollIntervalMs: 3_600_000 });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    const id = (await deliveries(callback.ID)).data[0]?.ID;
+    expect((await h.request('POST', `/v1/delivery/${id}/retry`)).status).toBe(202);
+    release();
+    await receiver.waitFor(2, 3_000);
+    const done = await eventually(async () => (await deliveries(callback.ID)).data.find((delivery) => delivery.status === 'succeeded'));
+    expect(done.attempts).toBe(2);
+    expect(receiver.requests[1]?.headers['webhook-id']).toBe(receiver.requests[0]?.headers['webhook-id']);
+    const detail = (await h.request('GET', `/v1/delivery/${id}`)).body as { attemptLog: Array<{ statusCode: number }> };
+    expect(detail.attemptLog.map((attempt) => attempt.statusCode)).toEqual([500, 200]);
+  });
+});
+
+describe('deleting a callback while its message is in flight', () => {
+  it('leaves the messages to the other callbacks sent once and recorded', async () => {
+    const callbacks = [];
+    for (let i = 0; i < 4; i++) callbacks.push(await createCallback('database/1', { url: `${receiver.url}/hook${i}` }));
+    const answers: Array<() => void> = [];
+    receiver.respond((_request, _index, response) => {
+      answers.push(() => response.end('ok'));
+    });
+    h.startWorker();
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(4);
+    expect((await h.request('DELETE', `/v1/callback/${callbacks[1]?.ID}`)).status).toBe(204);
+    // all answers at once: their outcomes are recorded together, the deleted callback's with them
+    for (const send of answers) send();
+    const others = callbacks.filter((_callback, index) => index !== 1);
+    await eventually(async () => {
+      const all = await Promise.all(others.map(async (callback) => (await deliveries(callback.ID)).data));
+      return all.every((list) => list[0]?.status === 'succeeded');
+    });
+    // past the leases: an attempt that was not recorded would be claimed and sent again now
+    h.clock.advance(h.config.deliveryTimeoutMs + 10_001);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests.map((request) => request.path).sort()).toEqual(['/hook0', '/hook1', '/hook2', '/hook3']);
+    for (const callback of others) {
+      const [delivery] = (await deliveries(callback.ID)).data;
+      expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
+      const detail = (await h.request('GET', `/v1/delivery/${delivery?.ID}`)).body as { attemptLog: unknown[] };
+      expect(detail.attemptLog).toHaveLength(1);
+    }
+  });
+});
+
+describe('the retry timer', () => {
+  it('attempts every waiting retry within its window of ±20%, not only the earliest', async () => {
+    // the real clock: the retries fall due by the time the timers run on
+    h.clock.now = () => Date.now();
+    for (let i = 0; i < 3; i++) await createCallback('database/1', { url: `${receiver.url}/hook${i}` });
+    receiver.respond(answer(500));
+    // jitter factors 0.84, 0.92 and 1.0 in turn: each retry due at its own time, none near the window's edges
+    let turn = 0;
+    const factors = [0.1, 0.3, 0.5];
+    h.startWorker({ retryScheduleSeconds: [0, 1, 1], random: () => factors[turn++ % 3] as number, pollIntervalMs: 3_600_000 });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(9, 5_000);
+    for (let i = 0; i < 3; i++) {
+      const times = receiver.requests.filter((request) => request.path === `/hook${i}`).map((request) => request.at);
+      expect(times).toHaveLength(3);
+      for (let retry = 1; retry < times.length; retry++) {
+        const gap = (times[retry] as number) - (times[retry - 1] as number);
+        expect(gap, `retry ${retry} of callback ${i + 1}`).toBeGreaterThanOrEqual(800);
+        expect(gap, `retry ${retry} of callback ${i + 1}`).toBeLessThanOrEqual(1_200);
+      }
+    }
   });
 });

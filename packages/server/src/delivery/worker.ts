@@ -6,7 +6,8 @@ import { formatTimestamp, type Clock } from '../clock.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
 import type { AttemptOutcome, ClaimNotes, DueDelivery, JoinedClaim, Store } from '../store/store.ts';
 import { renderBody } from './render.ts';
-import { FAILING_DAYS_BEFORE_DISABLE, nextAttemptAt, parseRetryAfter } from './retry.ts';
+import { DueTimes } from './due-times.ts';
+import { nextAttemptAt, parseRetryAfter } from './retry.ts';
 import type { Sender, SendResult } from './sender.ts';
 import { signatureHeader } from './sign.ts';
 
@@ -59,7 +60,8 @@ export class DeliveryWorker {
   #running = false;
   #timer: NodeJS.Timeout | null = null;
   #lastPrune = 0;
-  #earliestRetry: number | null = null;
+  /** the retries this worker scheduled that no claim has taken yet: the retry timer is set for the first */
+  readonly #retries = new DueTimes();
   /** the claim (or prune) under way, which stop() must wait for before the store may close */
   #pumped: Promise<void> = Promise.resolve();
   /** outcomes waiting for the next record transaction, and whether one is scheduled or running */
@@ -110,6 +112,7 @@ export class DeliveryWorker {
     const wanted = Math.min(this.#options.concurrency - this.#inFlight.size, CLAIM_BATCH);
     if (wanted <= 0) return null;
     this.#pumping = true;
+    this.#retries.dropThrough(this.#options.clock.now());
     let settle = (): void => undefined;
     this.#pumped = new Promise<void>((resolve) => {
       settle = resolve;
@@ -213,6 +216,8 @@ export class DeliveryWorker {
     const { store, concurrency } = this.#options;
     for (;;) {
       this.#pumpAgain = false;
+      // what is due now is this claim's to take, or (no room) the claim's that a finished attempt wakes
+      this.#retries.dropThrough(this.#options.clock.now());
       const room = concurrency - this.#inFlight.size;
       if (room <= 0) this.#backlog = true;
       if (!this.#running || room <= 0) return;
@@ -262,16 +267,15 @@ export class DeliveryWorker {
   /**
    * Sleeps until the next retry this worker scheduled, or the poll interval, whichever comes first.
    * No store query here: this runs after every claim, so it must cost nothing; retries scheduled by
-   * other processes are found by the poll.
+   * other processes are found by the poll. A retry that fell due since the last claim began is
+   * claimed at once: every retry has its turn, not just the earliest of those waiting.
    */
   #scheduleSafetyNet(): void {
     if (!this.#running) return;
     const now = this.#options.clock.now();
     let wait = this.#options.pollIntervalMs ?? 1000;
-    if (this.#earliestRetry !== null) {
-      if (this.#earliestRetry <= now) this.#earliestRetry = null;
-      else wait = Math.min(wait, this.#earliestRetry - now);
-    }
+    const nextRetry = this.#retries.earliest;
+    if (nextRetry !== undefined) wait = Math.min(wait, nextRetry - now);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
@@ -281,11 +285,11 @@ export class DeliveryWorker {
   }
 
   #noteRetry(at: number | null): void {
-    if (at !== null && (this.#earliestRetry === null || at < this.#earliestRetry)) {
-      this.#earliestRetry = at;
-      // a finished attempt wakes no claim by itself any more, so the timer is set for the retry here
-      if (!this.#pumping && !this.#wakeScheduled) this.#scheduleSafetyNet();
-    }
+    if (at === null) return;
+    const earliest = this.#retries.earliest;
+    this.#retries.add(at);
+    // a finished attempt wakes no claim by itself any more, so the timer is set for the retry here
+    if ((earliest === undefined || at < earliest) && !this.#pumping && !this.#wakeScheduled) this.#scheduleSafetyNet();
   }
 
   async #pruneNow(): Promise<void> {
@@ -341,13 +345,9 @@ export class DeliveryWorker {
     const message = JSON.parse(delivery.payload) as CallbackMessage;
     // The expression is judged once, before the first attempt; a retry resends what matched.
     if (message.type !== 'test' && callback.expression.trim() !== '' && delivery.attempts === 0) {
-      const verdict = await this.#options.sandbox.evaluate(callback.expression, {
-        fields: message.fields,
-        previous: message.previous,
-        action: message.action,
-        type: message.type,
-        interests: message.interests,
-      });
+      // the callback owns its expression for the sandbox's time-out bench (sandbox.ts)
+      const record = { fields: message.fields, previous: message.previous, action: message.action, type: message.type, interests: message.interests };
+      const verdict = await this.#options.sandbox.evaluate(callback.expression, record, `callback ${callback.id}`);
       if (verdict.error !== undefined) {
         return { kind: 'record', outcome: this.#unsent(delivery, 'skipped', `not sent: the expression failed: ${verdict.error}`) };
       }
@@ -377,7 +377,6 @@ export class DeliveryWorker {
       status,
       nextAttemptAt: null,
       disableCallback: null,
-      failingSince: delivery.callback.failingSince,
     };
   }
 
@@ -390,19 +389,16 @@ export class DeliveryWorker {
       status: 'succeeded',
       nextAttemptAt: null,
       disableCallback: null,
-      failingSince: null,
     };
   }
 
+  /**
+   * A failure's retry. Whether the callback has now failed for too long is not decided here: the store
+   * does that when it records the outcome, from the callback as it is then (see AttemptOutcome).
+   */
   #handleFailure(delivery: DueDelivery, result: SendResult): AttemptOutcome {
     const now = this.#options.clock.now();
-    const failingSince = delivery.callback.failingSince ?? now;
-    let disableCallback: string | null = null;
-    if (result.statusCode === 410) {
-      disableCallback = `disabled after the receiver answered 410 Gone at ${formatTimestamp(now)}`;
-    } else if (now - failingSince >= FAILING_DAYS_BEFORE_DISABLE * 86400_000) {
-      disableCallback = `disabled after every attempt failed for ${FAILING_DAYS_BEFORE_DISABLE} days (since ${formatTimestamp(failingSince)})`;
-    }
+    const disableCallback = result.statusCode === 410 ? `disabled after the receiver answered 410 Gone at ${formatTimestamp(now)}` : null;
     const next =
       disableCallback === null
         ? nextAttemptAt({
@@ -421,7 +417,6 @@ export class DeliveryWorker {
       status: next === null ? 'exhausted' : 'failed',
       nextAttemptAt: next,
       disableCallback,
-      failingSince,
     };
   }
 

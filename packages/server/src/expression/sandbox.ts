@@ -12,6 +12,14 @@
 //
 // The queue is not bounded here: callers evaluate what they claimed from the outbox, which bounds it,
 // and refusing work would turn load into skipped deliveries.
+//
+// The one worker thread is shared by every account, so an expression that runs out of time on every
+// record (a loop, a catastrophic regular expression) would cost everyone its 100 ms (200 ms and a new
+// thread when the backstop has to fire) on every change. After `timeOutsBeforeBench` time-outs in a row
+// of one owner's source it is *benched*: its evaluations answer at once with an error saying so (the
+// delivery is skipped and the reason recorded, as for a time-out) until the bench ends; then one
+// evaluation runs again, and another time-out benches it twice as long (10 s, 20 s, … at most 10 min),
+// while an evaluation that finishes in time ends it.
 import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { analyzeExpression, type ExpressionAnalysis } from './analysis.ts';
@@ -42,6 +50,13 @@ import {
   type ExpressionSandboxOptions,
 } from './types.ts';
 import { isAlwaysTrue } from './wrap.ts';
+
+/** Time-outs in a row after which an owner's source is benched, and the first and longest bench. */
+export const timeOutsBeforeBench = 3;
+export const firstBenchMs = 10_000;
+export const longestBenchMs = 10 * 60_000;
+/** Owners' sources with time-outs remembered at most; the oldest is forgotten first. */
+const largestBenchRecords = 10_000;
 
 /** Headroom over the deadline before the backstop fires, so it only catches what the interrupt misses. */
 export const backstopMarginMs = 100;
@@ -95,12 +110,21 @@ interface SandboxThread {
   runningJob: Int32Array;
 }
 
+/** Time-outs in a row of one owner's source, and its bench (`until` 0 while it is not benched). */
+interface TimeOuts {
+  inARow: number;
+  benchMs: number;
+  until: number;
+}
+
 export function createExpressionSandbox(
   limits: Partial<ExpressionLimits> = {},
   options: ExpressionSandboxOptions = {},
 ): ExpressionSandbox {
   const resolvedLimits = resolveLimits(limits);
   const mainThreadAllowed = options.mainThread ?? true;
+  const now = options.now ?? Date.now;
+  const timeOuts = new Map<string, TimeOuts>();
   const analyses = createCompileCache<AnalysedSource>(analysisCacheBounds, () => {});
   let mainEngine: ExpressionEngine | undefined;
   let mainEngineLoading: Promise<ExpressionEngine> | undefined;
@@ -268,9 +292,40 @@ export function createExpressionSandbox(
     return work(engine);
   }
 
-  async function evaluate(source: string, record: ExpressionRecord): Promise<ExpressionOutcome> {
+  function benched(key: string): ExpressionOutcome | undefined {
+    const record = timeOuts.get(key);
+    if (record === undefined || record.until <= now()) return undefined;
+    const seconds = Math.ceil((record.until - now()) / 1000);
+    return {
+      matched: false,
+      error: `expression skipped: it ran out of time ${record.inARow} times in a row, and is evaluated again in ${seconds} s`,
+    };
+  }
+
+  function noteOutcome(key: string, outcome: ExpressionOutcome): ExpressionOutcome {
+    const record = timeOuts.get(key);
+    if (outcome.error !== timeLimitMessage) {
+      if (record !== undefined) timeOuts.delete(key);
+      return outcome;
+    }
+    if (record === undefined) {
+      if (timeOuts.size >= largestBenchRecords) timeOuts.delete(timeOuts.keys().next().value as string);
+      timeOuts.set(key, { inARow: 1, benchMs: 0, until: 0 });
+      return outcome;
+    }
+    record.inARow++;
+    if (record.inARow >= timeOutsBeforeBench) {
+      record.benchMs = record.benchMs === 0 ? firstBenchMs : Math.min(2 * record.benchMs, longestBenchMs);
+      record.until = now() + record.benchMs;
+    }
+    return outcome;
+  }
+
+  async function evaluate(source: string, record: ExpressionRecord, owner?: string): Promise<ExpressionOutcome> {
     if (closed) throw new Error('expression sandbox is closed');
     if (isAlwaysTrue(source)) return { matched: true };
+    const skipped = timeOuts.size === 0 ? undefined : benched(benchKey(source, owner));
+    if (skipped !== undefined) return skipped;
     const analysed = analysisOf(source);
     const input = evaluationInput(analysed.analysis, record);
     if (staysOnMainThread(analysed, input)) {
@@ -280,7 +335,9 @@ export function createExpressionSandbox(
       return onMainThread((engine) => engine.evaluate(source, input));
     }
     const answer = await submit({ kind: 'evaluate', source, input });
-    return answer.kind === 'evaluate' ? answer.outcome : unexpected(answer);
+    if (answer.kind !== 'evaluate') unexpected(answer);
+    if (timeOuts.size === 0 && answer.outcome.error !== timeLimitMessage) return answer.outcome;
+    return noteOutcome(benchKey(source, owner), answer.outcome);
   }
 
   return {
@@ -336,6 +393,10 @@ function resolveLimits(limits: Partial<ExpressionLimits>): ExpressionLimits {
     throw new RangeError(`expression limit memoryBytes must be at most ${largestExpressionMemoryBytes}`);
   }
   return resolved;
+}
+
+function benchKey(source: string, owner: string | undefined): string {
+  return owner === undefined ? source : `${owner}\u0000${source}`;
 }
 
 function inputJson(input: EvaluationInput): string {

@@ -16,6 +16,7 @@ import type {
   Subprofile,
 } from '@tidings/spec';
 import { formatTimestamp, type Clock } from '../clock.ts';
+import { FAILING_DAYS_BEFORE_DISABLE } from '../delivery/retry.ts';
 import {
   buildMessage,
   buildTestMessage,
@@ -1294,27 +1295,30 @@ export class KyselyStore implements Store {
   async retryDelivery(accountId: number, id: number): Promise<Delivery | null> {
     const { ms, stamp } = this.#now();
     const row = await this.#write(async (trx, queued) => {
-      const updated = await trx
-        .updateTable('deliveries')
+      // on PostgreSQL the row stays locked until the write: an attempt's outcome cannot be recorded
+      // between the look at the lease and the write that relies on it
+      const read = trx.selectFrom('deliveries').select('lease_until').where('id', '=', id).where('account_id', '=', accountId);
+      const current = await (this.dialect === 'postgres' ? read.forNoKeyUpdate() : read).executeTakeFirst();
+      if (current === undefined) return undefined;
+      const update = trx.updateTable('deliveries').where('id', '=', id);
+      if (current.lease_until !== null && Number(current.lease_until) >= ms) {
+        // being attempted right now: queued now, it would be sent twice. The attempt's outcome applies
+        // the retry when it is recorded (#applyRetryRequest); the answer shows the delivery as it is
+        return update.set({ retry_requested: 1 }).returningAll().executeTakeFirstOrThrow();
+      }
+      const updated = await update
         .set((eb) => ({
           status: 'pending',
           retry_base: eb.ref('attempts'),
           next_attempt_at: ms,
           lease_until: null,
+          retry_requested: 0,
           modified: stamp,
         }))
-        .where('id', '=', id)
-        .where('account_id', '=', accountId)
-        // a delivery being attempted right now (its lease holds) is left alone: re-queueing it
-        // would send it twice; the answer shows it as it is
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', ms)]))
         .returningAll()
-        .executeTakeFirst();
-      if (updated !== undefined) queued.callbacks.add(updated.callback_id);
-      return (
-        updated ??
-        (await trx.selectFrom('deliveries').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst())
-      );
+        .executeTakeFirstOrThrow();
+      queued.callbacks.add(updated.callback_id);
+      return updated;
     });
     return row ? toDelivery(row) : null;
   }
@@ -1451,7 +1455,6 @@ export class KyselyStore implements Store {
             'callbacks.method',
             'callbacks.expression',
             'callbacks.disabled',
-            'callbacks.failing_since',
           ])
           .where((eb) => this.#oneOf(eb.ref('deliveries.id'), idList))
           .orderBy('deliveries.id'),
@@ -1484,7 +1487,6 @@ export class KyselyStore implements Store {
         method: row.method as 'json' | 'xml',
         expression: row.expression,
         disabled: row.disabled === 1,
-        failingSince: row.failing_since === null ? null : Number(row.failing_since),
         secrets: secrets.filter((secret) => secret.callback_id === row.callback_id).map((secret) => secret.secret),
       },
     }));
@@ -1587,14 +1589,44 @@ export class KyselyStore implements Store {
 
   /** Every outcome in one transaction: the worker records what finished meanwhile together. */
   recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
-    return this.#write(async (trx) => {
-      const { stamp } = this.#now();
-      for (const outcome of outcomes) await this.#recordOne(trx, outcome, stamp);
+    return this.#write(async (trx, queued) => {
+      const now = this.#now();
+      for (const outcome of outcomes) await this.#recordOne(trx, queued, outcome, now);
     });
   }
 
-  async #recordOne(trx: Transaction<Schema>, outcome: AttemptOutcome, stamp: string): Promise<void> {
+  async #recordOne(trx: Transaction<Schema>, queued: Queued, outcome: AttemptOutcome, now: { ms: number; stamp: string }): Promise<void> {
     const { attempt } = outcome;
+    const { stamp } = now;
+    const disabled = outcome.sent && (await this.#settleCallback(trx, outcome, now));
+    // the attempt that disables its callback is its delivery's last
+    const status = disabled && outcome.status === 'failed' ? 'exhausted' : outcome.status;
+    const nextAttemptAt = disabled ? null : outcome.nextAttemptAt;
+    // an attempt that was not sent (disabled callback, failed expression) does not count as one
+    const [recorded] = await this.#statements.rows(
+      trx,
+      outcome.sent ? 'recordDelivery:sent' : 'recordDelivery:unsent',
+      () =>
+        trx
+          .updateTable('deliveries')
+          .set((eb) => ({
+            status,
+            attempts: outcome.sent ? eb('attempts', '+', 1) : eb.ref('attempts'),
+            next_attempt_at: nextAttemptAt,
+            lease_until: null,
+            last_status_code: attempt.statusCode,
+            modified: stamp,
+          }))
+          .where('id', '=', outcome.deliveryId)
+          .returning('retry_requested'),
+      outcome.sent
+        ? [status, 1, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId]
+        : [status, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId],
+    );
+    // The delivery went with its callback (or database, or collection) while it was attempted: there
+    // is nothing left to record this on. Inserting its attempt would break the foreign key and undo
+    // the whole transaction, the other outcomes with it, and those would be sent again.
+    if (recorded === undefined) return;
     await this.#statements.rows(
       trx,
       'insertAttempt',
@@ -1609,28 +1641,27 @@ export class KyselyStore implements Store {
         }),
       [outcome.deliveryId, attempt.time, attempt.statusCode, attempt.durationMs, attempt.error, attempt.response],
     );
-    // an attempt that was not sent (disabled callback, failed expression) does not count as one
-    await this.#statements.rows(
-      trx,
-      outcome.sent ? 'recordDelivery:sent' : 'recordDelivery:unsent',
-      () =>
-        trx
-          .updateTable('deliveries')
-          .set((eb) => ({
-            status: outcome.status,
-            attempts: outcome.sent ? eb('attempts', '+', 1) : eb.ref('attempts'),
-            next_attempt_at: outcome.nextAttemptAt,
-            lease_until: null,
-            last_status_code: attempt.statusCode,
-            modified: stamp,
-          }))
-          .where('id', '=', outcome.deliveryId),
-      outcome.sent
-        ? [outcome.status, 1, outcome.nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId]
-        : [outcome.status, outcome.nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId],
-    );
-    if (!outcome.sent && outcome.disableCallback === null) return;
-    const { disableCallback, failingSince } = outcome;
+    if (Number(recorded.retry_requested) !== 0) await this.#applyRetryRequest(trx, queued, outcome, status, now);
+  }
+
+  /**
+   * What a sent attempt means for its callback, decided from the callback's row as it is now, not as
+   * it was when the attempt was claimed (a success may have been recorded since): a success ends a
+   * failing spell; a failure starts one, or disables the callback once the spell has lasted
+   * FAILING_DAYS_BEFORE_DISABLE. Returns whether this attempt disabled the callback.
+   */
+  async #settleCallback(trx: Transaction<Schema>, outcome: AttemptOutcome, now: { ms: number; stamp: string }): Promise<boolean> {
+    const { callbackId, disableCallback } = outcome;
+    if (outcome.status === 'succeeded') {
+      // most successes change nothing here (the callback was healthy already): then no row is written
+      await this.#statements.rows(
+        trx,
+        'callbackHealthy',
+        () => trx.updateTable('callbacks').set({ failing_since: null }).where('id', '=', callbackId).where('failing_since', 'is not', null),
+        [null, callbackId],
+      );
+      return false;
+    }
     if (disableCallback !== null) {
       await this.#statements.rows(
         trx,
@@ -1638,25 +1669,76 @@ export class KyselyStore implements Store {
         () =>
           trx
             .updateTable('callbacks')
-            .set({ failing_since: failingSince, disabled: 1, disabled_reason: disableCallback, modified: stamp })
-            .where('id', '=', outcome.callbackId),
-        [failingSince, 1, disableCallback, stamp, outcome.callbackId],
+            .set((eb) => ({
+              failing_since: eb.fn.coalesce('failing_since', eb.val(now.ms)),
+              disabled: 1,
+              disabled_reason: disableCallback,
+              modified: now.stamp,
+            }))
+            .where('id', '=', callbackId),
+        [now.ms, 1, disableCallback, now.stamp, callbackId],
       );
-      return;
+      return true;
     }
-    // most attempts change nothing here (still healthy, or still failing since the same time): then
-    // no row is written
-    await this.#statements.rows(
+    const callback = await this.#statements.first(
       trx,
-      failingSince === null ? 'callbackHealthy' : 'callbackFailing',
+      'callbackFailingSince',
+      () => trx.selectFrom('callbacks').select(['failing_since', 'disabled']).where('id', '=', callbackId),
+      [callbackId],
+    );
+    // gone with its deliveries; disabled meanwhile by hand or by another attempt, with a reason of its own
+    if (callback === undefined || callback.disabled === 1) return false;
+    if (callback.failing_since === null) {
+      await this.#statements.rows(
+        trx,
+        'callbackFailing',
+        () => trx.updateTable('callbacks').set({ failing_since: now.ms }).where('id', '=', callbackId).where('failing_since', 'is', null),
+        [now.ms, callbackId],
+      );
+      return false;
+    }
+    const since = Number(callback.failing_since);
+    if (now.ms - since < FAILING_DAYS_BEFORE_DISABLE * 86400_000) return false;
+    const reason = `disabled after every attempt failed for ${FAILING_DAYS_BEFORE_DISABLE} days (since ${formatTimestamp(since)})`;
+    // only while the spell read above lasts: on PostgreSQL a success recorded by another worker since
+    // then has ended it, and the condition is checked again on the row as that worker left it
+    const disabled = await this.#statements.rows(
+      trx,
+      'disableFailingCallback',
       () =>
         trx
           .updateTable('callbacks')
-          .set({ failing_since: failingSince })
-          .where('id', '=', outcome.callbackId)
-          .where('failing_since', failingSince === null ? 'is not' : 'is', null),
-      [failingSince, outcome.callbackId],
+          .set({ disabled: 1, disabled_reason: reason, modified: now.stamp })
+          .where('id', '=', callbackId)
+          .where('failing_since', '=', since)
+          .where('disabled', '=', 0)
+          .returning('id'),
+      [1, reason, now.stamp, callbackId, since, 0],
     );
+    return disabled.length > 0;
+  }
+
+  /**
+   * A retry was asked for while this attempt was in flight (retryDelivery). A delivery that got
+   * through needs nothing more; one that did not goes again at once, with a fresh round of retries,
+   * as a retry of a finished delivery does.
+   */
+  async #applyRetryRequest(
+    trx: Transaction<Schema>,
+    queued: Queued,
+    outcome: AttemptOutcome,
+    status: AttemptOutcome['status'],
+    now: { ms: number; stamp: string },
+  ): Promise<void> {
+    const update = trx.updateTable('deliveries').where('id', '=', outcome.deliveryId);
+    if (status === 'succeeded') {
+      await update.set({ retry_requested: 0 }).execute();
+      return;
+    }
+    await update
+      .set((eb) => ({ status: 'pending', retry_base: eb.ref('attempts'), next_attempt_at: now.ms, retry_requested: 0, modified: now.stamp }))
+      .execute();
+    queued.callbacks.add(outcome.callbackId);
   }
 
   async discardDelivery(deliveryId: number): Promise<void> {

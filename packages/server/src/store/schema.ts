@@ -105,6 +105,8 @@ export interface DeliveriesTable {
   retry_base: number;
   next_attempt_at: number | null;
   lease_until: number | null;
+  /** 1 when a retry was asked for while an attempt was in flight: applied when its outcome is recorded */
+  retry_requested: Generated<number>;
   last_status_code: number | null;
   created: string;
   modified: string;

@@ -64,7 +64,6 @@ export interface DueDelivery {
     method: 'json' | 'xml';
     expression: string;
     disabled: boolean;
-    failingSince: number | null;
     secrets: string[];
   };
 }
@@ -99,18 +98,22 @@ export interface AttemptRecord {
   response: string | null;
 }
 
+/**
+ * A finished attempt as the worker saw it. What it means for the callback (failing since when,
+ * disabled after failing for FAILING_DAYS_BEFORE_DISABLE) is settled when it is recorded, from the
+ * callback as it is then: another attempt may have succeeded since this one was claimed.
+ */
 export interface AttemptOutcome {
   deliveryId: number;
-  /** whether a request went out: only those count as attempts */
+  /** whether a request went out: only those count as attempts, and only they bear on the callback */
   sent: boolean;
   callbackId: number;
   attempt: AttemptRecord;
+  /** a sent attempt that did not succeed is a failure of the callback */
   status: 'succeeded' | 'failed' | 'exhausted' | 'skipped';
   nextAttemptAt: number | null;
-  /** set when this outcome disables the callback (410 Gone, failing for too long) */
+  /** set when the answer itself disables the callback (410 Gone) */
   disableCallback: string | null;
-  /** epoch ms the callback started failing; null resets it after a success */
-  failingSince: number | null;
 }
 
 /**
@@ -214,6 +217,11 @@ export interface Store {
     status: DeliveryStatus | undefined,
   ): Promise<ListEnvelope<Delivery> | null>;
   getDelivery(accountId: number, id: number): Promise<DeliveryDetail | null>;
+  /**
+   * Queues the delivery for an attempt now, with a fresh round of retries. One being attempted right
+   * now is not sent twice: the retry is noted, and applied when that attempt's outcome is recorded
+   * (sent again at once if it failed).
+   */
   retryDelivery(accountId: number, id: number): Promise<Delivery | null>;
   queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null>;
 
@@ -232,7 +240,10 @@ export interface Store {
   nextDueTime(): Promise<number | null>;
   /** Voids every lease: only for a store that one worker process owns (the embedded one), at start. */
   releaseAllLeases(): Promise<number>;
-  /** Records finished attempts, several in one transaction. */
+  /**
+   * Records finished attempts, several in one transaction. The outcome of a delivery that is gone
+   * (deleted with its callback while it was attempted) is dropped: there is nothing to record it on.
+   */
   recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void>;
   discardDelivery(deliveryId: number): Promise<void>;
   pruneDeliveries(olderThanMs: number): Promise<number>;

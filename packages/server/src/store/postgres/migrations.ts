@@ -170,4 +170,13 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       CREATE INDEX callbacks_listening ON callbacks(database_id, collection_id, action, id) WHERE disabled = 0;
     `,
   },
+  {
+    version: 5,
+    name: 'a retry asked for during an attempt is kept for its outcome',
+    // as on the embedded store (sqlite/migrations.ts): a retry asked for during an attempt, applied
+    // when that attempt's outcome is recorded
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN retry_requested INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -159,4 +159,13 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       CREATE INDEX callbacks_listening ON callbacks(database_id, collection_id, action, id) WHERE disabled = 0;
     `,
   },
+  {
+    version: 5,
+    name: 'a retry asked for during an attempt is kept for its outcome',
+    // a retry asked for while an attempt is in flight cannot queue the delivery then (it would be sent
+    // twice); it is noted here and applied when that attempt's outcome is recorded
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN retry_requested INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
