@@ -190,6 +190,22 @@ describe('callbacks', () => {
     expect(((await h.request('GET', '/v1/callback/1/secret')).body as { previous: unknown[] }).previous).toEqual([]);
   });
 
+  it('keeps one rotated-out secret at most, however often the secret is rotated', async () => {
+    await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
+    let latest = '';
+    for (let i = 0; i < 5; i++) {
+      const before = ((await h.request('GET', '/v1/callback/1/secret')).body as { secret: string }).secret;
+      const rotated = (await h.request('POST', '/v1/callback/1/secret/rotate')).body as { secret: string; previous: Array<{ secret: string }> };
+      // the secret this rotation replaced signs on through the grace period; older ones no longer
+      expect(rotated.previous.map((previous) => previous.secret)).toEqual([before]);
+      latest = rotated.secret;
+      h.clock.advance(1000);
+    }
+    const shown = (await h.request('GET', '/v1/callback/1/secret')).body as { secret: string; previous: unknown[] };
+    expect(shown.secret).toBe(latest);
+    expect(shown.previous).toHaveLength(1);
+  });
+
   it('queues a test message (202) that shows up in the deliveries, and retries a delivery by hand (202)', async () => {
     await h.request('POST', '/v1/database/1/callbacks', { body: { url: URL_OK } });
     const test = await h.request('POST', '/v1/callback/1/test');

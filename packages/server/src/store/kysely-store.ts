@@ -1235,13 +1235,16 @@ export class KyselyStore implements Store {
     return this.#write(async (trx) => {
       if (!(await this.#callbackRow(trx, accountId, id))) return null;
       const now = this.#clock.now();
+      // At most one rotated-out secret keeps signing: the one this rotation replaces. One left from an
+      // earlier rotation ends now, or rotations without end would add a signature to every message
+      // each (3,000 of them made a 144 KB header that receivers refuse).
+      await trx.deleteFrom('callback_secrets').where('callback_id', '=', id).where('expires_at', 'is not', null).execute();
       await trx
         .updateTable('callback_secrets')
         .set({ expires_at: now + graceMs })
         .where('callback_id', '=', id)
         .where('expires_at', 'is', null)
         .execute();
-      await trx.deleteFrom('callback_secrets').where('callback_id', '=', id).where('expires_at', '<=', now).execute();
       await trx.insertInto('callback_secrets').values({ callback_id: id, secret, expires_at: null }).execute();
       return this.#secretOf(trx, id, now);
     });
