@@ -266,7 +266,7 @@ export interface paths {
         get: operations["getProfile"];
         /**
          * Update a profile
-         * @description Merges the given fields into the profile's fields (fields left out keep their value) and, when `interests` is given, replaces its interests. When something changed, sends an `update` message, with the old values in `previous`, to each of the database's matching callbacks. `PUT` and `POST` on this path do the same.
+         * @description Merges the given fields into the profile's fields (fields left out keep their value) and, when `interests` is given, replaces its interests. When something changed, sends an `update` message, with the old values in `previous`, to each of the database's matching callbacks. `PUT` and `POST` on this path do the same. A profile holds at most what one request may send: an update that would leave it with more than 1,000 fields, or with fields larger than the body limit as JSON, is refused with 400 `fields_limit_reached` and changes nothing.
          */
         put: operations["updateProfile"];
         /**
@@ -339,7 +339,7 @@ export interface paths {
         get: operations["getSubprofile"];
         /**
          * Update a subprofile
-         * @description Merges the given fields into the subprofile's fields (fields left out keep their value). When something changed, sends an `update` message, with the old values in `previous`, to each of the collection's matching callbacks. `PUT` and `POST` on this path do the same.
+         * @description Merges the given fields into the subprofile's fields (fields left out keep their value). When something changed, sends an `update` message, with the old values in `previous`, to each of the collection's matching callbacks. `PUT` and `POST` on this path do the same. A subprofile holds at most what one request may send: an update that would leave it with more than 1,000 fields, or with fields larger than the body limit as JSON, is refused with 400 `fields_limit_reached` and changes nothing.
          */
         put: operations["updateSubprofile"];
         /**
@@ -410,7 +410,7 @@ export interface paths {
         };
         /**
          * Get a callback's signing secret
-         * @description Answers the secret the callback's messages are signed with, and any rotated-out secrets that still sign them until they expire.
+         * @description Answers the secret the callback's messages are signed with, and any rotated-out secrets that still sign them until they expire. With a secret one can sign messages the callback's receiver trusts, so a read-only token is refused with 403 `forbidden`.
          */
         get: operations["getCallbackSecret"];
         put?: never;
@@ -438,7 +438,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate a callback's signing secret
-         * @description Makes a new secret and moves the current one to `previous`. During a grace period (24 hours unless configured otherwise) every message carries a signature made with each secret, so the receiver can switch to the new secret at its own pace. Takes no request body.
+         * @description Makes a new secret and moves the current one to `previous`. During a grace period (24 hours unless configured otherwise) every message carries a signature made with each secret, so the receiver can switch to the new secret at its own pace. Takes no request body: one sent anyway is ignored, unless its `Content-Length` is over the limit (413).
          */
         post: operations["rotateCallbackSecret"];
         delete?: never;
@@ -464,7 +464,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test message
-         * @description Queues a message with `type` and `action` `test` for the callback, signed and retried like any other, regardless of its action filter and expression. The answer is the new delivery; follow it with `GET /delivery/{deliveryID}`. Takes no request body.
+         * @description Queues a message with `type` and `action` `test` for the callback, signed and retried like any other, regardless of its action filter and expression. The answer is the new delivery; follow it with `GET /delivery/{deliveryID}`. Takes no request body: one sent anyway is ignored, unless its `Content-Length` is over the limit (413).
          */
         post: operations["sendTestMessage"];
         delete?: never;
@@ -542,7 +542,7 @@ export interface paths {
         put?: never;
         /**
          * Retry a delivery
-         * @description Queues the delivery for an immediate attempt with a fresh set of retries, whatever its status — typically an `exhausted` one after the receiver was fixed. The message is sent again with the same `webhook-id`, so a receiver that already has it can drop it. If the callback is disabled, re-enable it first or the delivery is exhausted again. Takes no request body.
+         * @description Queues the delivery for an immediate attempt with a fresh set of retries, whatever its status — typically an `exhausted` one after the receiver was fixed. The message is sent again with the same `webhook-id`, so a receiver that already has it can drop it. If the callback is disabled, re-enable it first or the delivery is exhausted again. Takes no request body: one sent anyway is ignored, unless its `Content-Length` is over the limit (413).
          */
         post: operations["retryDelivery"];
         delete?: never;
@@ -606,7 +606,7 @@ export interface webhooks {
         put?: never;
         /**
          * Receive an XML message
-         * @description What Tidings POSTs to the `url` of a callback whose `method` is `xml`, once for every matching change, with `Content-Type: application/xml`. The content and headers are those of the JSON message; the signature covers the XML body exactly as received. Verify `webhook-signature` before parsing the body, and drop messages whose `webhook-id` you have already processed.
+         * @description What Tidings POSTs to the `url` of a callback whose `method` is `xml`, once for every matching change, with `Content-Type: application/xml`. The content and headers are those of the JSON message, except that characters XML 1.0 cannot carry (most C0 control characters, unpaired surrogates, U+FFFE and U+FFFF) arrive as U+FFFD; see `CallbackMessageXml`. The signature covers the XML body exactly as received. Verify `webhook-signature` before parsing the body, and drop messages whose `webhook-id` you have already processed.
          *
          *     Answer with any 2xx status within 15 seconds to accept the message. `410 Gone` disables the callback. Any other answer — another status, a redirect (redirects are not followed), a timeout or a refused connection — is a failure, and the message is sent again later.
          */
@@ -659,7 +659,7 @@ export interface components {
          *     | Code | Status | Meaning |
          *     | --- | --- | --- |
          *     | `invalid_access_token` | 400 | The access token is missing or unknown. |
-         *     | `forbidden` | 403 | The token is read-only and the request would change something. |
+         *     | `forbidden` | 403 | The token is read-only and the request would change something, or read a signing secret. |
          *     | `invalid_body` | 400 | The body is not valid JSON or does not match the schema (wrong type, missing property, value out of range). |
          *     | `unknown_property` | 400 | The body has a key the resource does not know; keys are case-sensitive. The message names the closest valid key. |
          *     | `invalid_parameter` | 400 | A query parameter is malformed or out of range (for example `limit=5000`). |
@@ -684,10 +684,11 @@ export interface components {
          *     | `url_invalid` | 400 | The callback's `url` is not an absolute `http` or `https` URL. |
          *     | `url_not_allowed` | 400 | The callback's `url` points at a loopback, private, link-local or metadata address. |
          *     | `callback_limit_reached` | 400 | The database or collection already has as many callbacks as allowed. |
+         *     | `fields_limit_reached` | 400 | After the update the profile or subprofile would hold more than one request may send: over 1,000 fields, or fields larger than the body limit (1 MB by default) as JSON. Nothing was changed. |
          *     | `service_unavailable` | 503 | The server cannot reach its store; try again later. |
          * @enum {string}
          */
-        ErrorCode: "invalid_access_token" | "forbidden" | "invalid_body" | "unknown_property" | "invalid_parameter" | "unsupported_media_type" | "payload_too_large" | "rate_limited" | "not_found" | "database_id_invalid" | "collection_id_invalid" | "profile_id_invalid" | "subprofile_id_invalid" | "callback_id_invalid" | "delivery_id_invalid" | "database_not_found" | "collection_not_found" | "profile_not_found" | "subprofile_not_found" | "callback_not_found" | "delivery_not_found" | "expression_invalid" | "expression_too_long" | "url_invalid" | "url_not_allowed" | "callback_limit_reached" | "service_unavailable";
+        ErrorCode: "invalid_access_token" | "forbidden" | "invalid_body" | "unknown_property" | "invalid_parameter" | "unsupported_media_type" | "payload_too_large" | "rate_limited" | "not_found" | "database_id_invalid" | "collection_id_invalid" | "profile_id_invalid" | "subprofile_id_invalid" | "callback_id_invalid" | "delivery_id_invalid" | "database_not_found" | "collection_not_found" | "profile_not_found" | "subprofile_not_found" | "callback_not_found" | "delivery_not_found" | "expression_invalid" | "expression_too_long" | "url_invalid" | "url_not_allowed" | "callback_limit_reached" | "fields_limit_reached" | "service_unavailable";
         /** @description Every error answer has this shape. */
         ErrorEnvelope: {
             error: {
@@ -1020,9 +1021,21 @@ export interface components {
             created: components["schemas"]["Timestamp"] | null;
             /** @description When the record was last modified; `null` for test messages. */
             modified: components["schemas"]["Timestamp"] | null;
-            /** @description The record's fields after the change; for `delete`, as they were before it. */
+            /** @description All of the record's fields after the change (not only those the change touched); for `delete`, as they were before it. An update merges the fields it is given into the stored ones and never removes one. */
             fields: components["schemas"]["Fields"];
-            /** @description For `update`, the old values of the fields that changed; `null` otherwise. */
+            /**
+             * @description For `update`, the value before the update of every field whose value it changed; `null` for
+             *     `create`, `delete` and `test`.
+             *
+             *     - A field the update left out, or gave the value it already had, is not listed.
+             *     - A field that did not exist before the update is listed with the empty string `""` as its
+             *       old value, as is a field whose old value was `""`: `previous` cannot tell the two apart. A
+             *       field added with the value `""` is listed too, with `""` in `previous` and in `fields`.
+             *     - Every key of `previous` is also in `fields` (an update removes no field).
+             *     - A profile update that changed only `interests` sends `previous: {}`: the old interests are
+             *       not given. A subprofile update always lists at least one field, since an update that changes
+             *       nothing sends no message.
+             */
             previous: components["schemas"]["Fields"] | null;
             /** @description The interests of the profile (for a subprofile, of the profile it belongs to); empty for test messages. */
             interests: string[];
@@ -1052,11 +1065,20 @@ export interface components {
          *     ```
          *
          *     - An element whose JSON value would be `null` is left out (`collection` and `subprofile` in a
-         *       profile message; `previous` unless the action is `update`).
+         *       profile message; `previous` unless the action is `update`). `<previous></previous>` is empty
+         *       for a profile update that changed only the interests.
          *     - Field names are not necessarily valid XML element names, so each field is a `<field>` element
          *       with the name in its `name` attribute. `<fields/>` and `<interests/>` are present even when
          *       empty.
-         *     - All text and attribute values are escaped (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`).
+         *     - All text and attribute values are escaped (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`). Tab,
+         *       line feed and carriage return are written as character references (`&#9;`, `&#10;`, `&#13;`),
+         *       so that an XML parser's line-end and attribute normalization leaves them as they were.
+         *     - Characters XML 1.0 cannot carry at all are replaced with U+FFFD (`�`), in field names and
+         *       values, interests and every other element: the C0 control characters U+0000–U+001F other than
+         *       tab, line feed and carriage return, unpaired surrogates (U+D800–U+DFFF), U+FFFE and U+FFFF.
+         *       There, and only there, the XML form differs from the JSON form, which carries the original
+         *       characters (escaped where JSON requires it); two field names that differ only in such
+         *       characters come out as the same `name`. The other control characters (U+007F–U+009F) are kept.
          *     - Whitespace between elements is not significant.
          */
         CallbackMessageXml: string;
@@ -1090,7 +1112,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description The body is larger than the server accepts (1 MB unless configured otherwise). */
+        /** @description The body is larger than the server accepts (1 MB unless configured otherwise): its `Content-Length` says so, or more arrived. A `POST` that takes no body is refused all the same when its `Content-Length` is over the limit. */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -1108,8 +1130,8 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description No such resource in your account. An ID that belongs to another account is answered the same way, so the answer never reveals whether it exists. */
-        NotFound: {
+        /** @description No database with this ID in your account. The ID of another account's database is answered the same way, so the answer never reveals whether it exists. */
+        DatabaseNotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1119,6 +1141,69 @@ export interface components {
         };
         /** @description The request is not valid: the access token is missing or unknown, the body is malformed or has an unknown key, an ID in the path is not a decimal ID, the `expression` does not compile, the `url` is not an absolute http(s) URL or points at an address that is not allowed, or (on create) the database or collection already has as many callbacks as allowed. */
         CallbackBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description No collection with this ID in your account. The ID of another account's collection is answered the same way, so the answer never reveals whether it exists. */
+        CollectionNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description No profile with this ID in your account. The ID of another account's profile is answered the same way, so the answer never reveals whether it exists. */
+        ProfileNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description No profile with this ID in your account (`profile_not_found`, checked first), or no collection with this ID in the profile's database (`collection_not_found`). An ID of another account's profile or collection is answered the same way, so the answer never reveals whether it exists. */
+        ProfileOrCollectionNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description No subprofile with this ID in your account. The ID of another account's subprofile is answered the same way, so the answer never reveals whether it exists. */
+        SubprofileNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description No callback with this ID in your account. The ID of another account's callback is answered the same way, so the answer never reveals whether it exists. */
+        CallbackNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The access token is read-only: with a callback's signing secret one could sign messages its receiver trusts, so only a token that may write can read it. */
+        SecretForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description No delivery with this ID in your account. The ID of another account's delivery is answered the same way, so the answer never reveals whether it exists. */
+        DeliveryNotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1136,34 +1221,34 @@ export interface components {
          * @description The database's ID, a decimal string. A value that is not a decimal ID is answered with 400 `database_id_invalid`; an unknown ID, or the ID of another account's database, with 404 `database_not_found`.
          * @example 12
          */
-        databaseID: string;
+        databaseID: components["schemas"]["Id"];
         /**
          * @description The collection's ID, a decimal string. A value that is not a decimal ID is answered with 400 `collection_id_invalid`; an unknown ID, or the ID of another account's collection, with 404 `collection_not_found`.
          * @example 34
          */
-        collectionID: string;
+        collectionID: components["schemas"]["Id"];
         /**
          * @description The profile's ID, a decimal string. A value that is not a decimal ID is answered with 400 `profile_id_invalid`; an unknown ID, or the ID of another account's profile, with 404 `profile_not_found`.
          * @example 56
          */
-        profileID: string;
+        profileID: components["schemas"]["Id"];
         /**
          * @description The subprofile's ID, a decimal string. A value that is not a decimal ID is answered with 400 `subprofile_id_invalid`; an unknown ID, or the ID of another account's subprofile, with 404 `subprofile_not_found`.
          * @example 78
          */
-        subprofileID: string;
+        subprofileID: components["schemas"]["Id"];
         /**
          * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
          * @example 21
          */
-        callbackID: string;
+        callbackID: components["schemas"]["Id"];
         /** @description Only deliveries with this status. */
         deliveryStatus: components["schemas"]["DeliveryStatus"];
         /**
          * @description The delivery's ID, a decimal string. A value that is not a decimal ID is answered with 400 `delivery_id_invalid`; an unknown ID, or the ID of another account's delivery, with 404 `delivery_not_found`.
          * @example 9001
          */
-        deliveryID: string;
+        deliveryID: components["schemas"]["Id"];
         /**
          * @description The delivery's ID: the same on every retry of the message, different for every message and callback. Use it to drop duplicates — delivery is at least once.
          * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
@@ -1286,7 +1371,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1321,7 +1406,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1358,7 +1443,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1389,7 +1474,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1423,7 +1508,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1459,7 +1544,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1495,7 +1580,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1531,7 +1616,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1567,7 +1652,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1603,7 +1688,7 @@ export interface operations {
             };
             400: components["responses"]["CallbackBadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DatabaseNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1634,7 +1719,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1669,7 +1754,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CollectionNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1706,7 +1791,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CollectionNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1737,7 +1822,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1771,7 +1856,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1805,7 +1890,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1841,7 +1926,7 @@ export interface operations {
             };
             400: components["responses"]["CallbackBadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CollectionNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1872,7 +1957,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ProfileNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1907,7 +1992,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ProfileNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1944,7 +2029,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ProfileNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1975,7 +2060,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ProfileNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2014,7 +2099,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ProfileOrCollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2055,7 +2140,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ProfileOrCollectionNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2086,7 +2171,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["SubprofileNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2121,7 +2206,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["SubprofileNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2158,7 +2243,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["SubprofileNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2189,7 +2274,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["SubprofileNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2218,7 +2303,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2253,7 +2338,7 @@ export interface operations {
             };
             400: components["responses"]["CallbackBadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CallbackNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2290,7 +2375,7 @@ export interface operations {
             };
             400: components["responses"]["CallbackBadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CallbackNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2321,7 +2406,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2350,7 +2435,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            403: components["responses"]["SecretForbidden"];
+            404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2380,7 +2466,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CallbackNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2410,7 +2497,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CallbackNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2446,7 +2534,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2475,7 +2563,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DeliveryNotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2505,7 +2593,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["DeliveryNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -22,9 +22,16 @@ function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBytes} bytes`);
 }
 
-/** A declared Content-Length over the limit is refused before anything is read, whatever the route. */
+/** A body on these means nothing: no operation reads it, and Node discards it unread after the answer. */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
+
+/**
+ * A declared Content-Length over the limit is refused before anything is read, on every route of a
+ * method that may carry a body (each such operation declares 413), including the POSTs that take none.
+ */
 export function declaredBodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
   return (c, next) => {
+    if (BODYLESS_METHODS.has(c.req.method)) return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
     return next();
