@@ -11,6 +11,7 @@ import { databaseRoutes } from './routes/databases.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { profileRoutes } from './routes/profiles.ts';
 import { subprofileRoutes } from './routes/subprofiles.ts';
+import { FieldsLimitReached } from './store/store.ts';
 
 export type { AppDeps } from './http/env.ts';
 
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.onError((error) => {
     if (error instanceof ApiError) return errorResponse(error);
+    if (error instanceof FieldsLimitReached) return errorResponse(new ApiError(400, 'fields_limit_reached', error.message));
     console.error(error);
     return new Response(JSON.stringify({ error: { message: 'Internal error', code: 'internal_error' } }), {
       status: 500,

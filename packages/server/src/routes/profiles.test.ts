@@ -94,3 +94,45 @@ describe('subprofiles', () => {
     expect((await h.request('GET', '/v1/subprofile/1')).status).toBe(404);
   });
 });
+
+describe('what a record may hold', () => {
+  const many = (prefix: string, count: number, value = 'x') =>
+    Object.fromEntries(Array.from({ length: count }, (_, index) => [`${prefix}${index}`, value]));
+
+  it('refuses an update that would give a profile more than 1,000 fields, and changes nothing', async () => {
+    await h.request('POST', '/v1/database/1/callbacks', { body: { url: 'https://hooks.example.org/t', action: 'update' } });
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: many('a', 600) } });
+    const refused = await h.request('PUT', '/v1/profile/1', { body: { fields: many('b', 401) } });
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { error: { code: 'fields_limit_reached', message: 'After this update profile 1 would hold 1001 fields; a profile holds at most 1000' } },
+    });
+    const profile = (await h.request('GET', '/v1/profile/1')).body as { fields: Record<string, string> };
+    expect(Object.keys(profile.fields)).toHaveLength(600);
+    expect((await h.request('GET', '/v1/callback/1/deliveries')).body).toMatchObject({ total: 0 });
+    // up to the limit, and changing fields it has, is fine
+    expect((await h.request('PUT', '/v1/profile/1', { body: { fields: { ...many('b', 400), a0: 'changed' } } })).status).toBe(200);
+    expect((await h.request('PUT', '/v1/profile/1', { body: { fields: { a1: 'changed' } } })).status).toBe(200);
+    expect((await h.request('GET', '/v1/callback/1/deliveries')).body).toMatchObject({ total: 2 });
+  });
+
+  it('refuses an update that would make the fields larger than a request may be', async () => {
+    const limited = await createHarness({ TIDINGS_MAX_BODY_BYTES: '4096' });
+    try {
+      await limited.request('POST', '/v1/databases', { body: { name: 'small' } });
+      await limited.request('POST', '/v1/database/1/collections', { body: { name: 'orders' } });
+      await limited.request('POST', '/v1/database/1/profiles', { body: { fields: { a: 'x'.repeat(3000) } } });
+      const refused = await limited.request('POST', '/v1/profile/1', { body: { fields: { b: 'é'.repeat(600) } } });
+      expect(refused).toMatchObject({ status: 400, body: { error: { code: 'fields_limit_reached' } } });
+      expect((refused.body as { error: { message: string } }).error.message).toBe(
+        'After this update the fields of profile 1 would take 4215 bytes; a profile holds at most 4096',
+      );
+      await limited.request('POST', '/v1/profile/1/subprofiles/1', { body: { fields: { a: 'x'.repeat(3000) } } });
+      const subprofile = await limited.request('PUT', '/v1/subprofile/1', { body: { fields: { b: 'x'.repeat(1200) } } });
+      expect(subprofile).toMatchObject({ status: 400, body: { error: { code: 'fields_limit_reached' } } });
+      expect((await limited.request('GET', '/v1/subprofile/1')).body).toMatchObject({ fields: { a: 'x'.repeat(3000) } });
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import type { AppEnv } from '../http/env.ts';
 import { notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
 import { created, deleted, json } from '../http/respond.ts';
+import { fieldLimits } from './field-limits.ts';
 
 export const profileRoutes = new Hono<AppEnv>()
   .get('/database/:databaseID/profiles', async (c) => {
@@ -29,7 +30,7 @@ export const profileRoutes = new Hono<AppEnv>()
   .on(['PUT', 'POST'], '/profile/:profileID', async (c) => {
     const id = parseId('profile', c.req.param('profileID'));
     const input = await readBody(c, 'updateProfile');
-    const profile = await c.get('deps').store.updateProfile(c.get('principal').accountId, id, input);
+    const profile = await c.get('deps').store.updateProfile(c.get('principal').accountId, id, input, fieldLimits(c));
     if (!profile) throw notFound('profile', c.req.param('profileID'));
     return json('updateProfile', 200, profile, { 'x-location': `/v1/profile/${profile.ID}` });
   })

@@ -4,6 +4,7 @@ import type { AppEnv } from '../http/env.ts';
 import { notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
 import { created, deleted, json } from '../http/respond.ts';
+import { fieldLimits } from './field-limits.ts';
 
 export const subprofileRoutes = new Hono<AppEnv>()
   .get('/profile/:profileID/subprofiles/:collectionID', async (c) => {
@@ -40,7 +41,7 @@ export const subprofileRoutes = new Hono<AppEnv>()
   .on(['PUT', 'POST'], '/subprofile/:subprofileID', async (c) => {
     const id = parseId('subprofile', c.req.param('subprofileID'));
     const input = await readBody(c, 'updateSubprofile');
-    const subprofile = await c.get('deps').store.updateSubprofile(c.get('principal').accountId, id, input);
+    const subprofile = await c.get('deps').store.updateSubprofile(c.get('principal').accountId, id, input, fieldLimits(c));
     if (!subprofile) throw notFound('subprofile', c.req.param('subprofileID'));
     return json('updateSubprofile', 200, subprofile, { 'x-location': `/v1/subprofile/${subprofile.ID}` });
   })

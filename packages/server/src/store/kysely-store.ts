@@ -48,7 +48,9 @@ import type {
   JsonText,
   Principal,
   Store,
+  FieldLimits,
 } from './store.ts';
+import { checkFieldLimits, defaultFieldLimits } from './store.ts';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
 /** what a write queued: the callbacks it queued deliveries for */
@@ -727,6 +729,7 @@ export class KyselyStore implements Store {
     accountId: number,
     id: number,
     input: { fields?: Fields; interests?: string[] },
+    limits: FieldLimits = defaultFieldLimits,
   ): Promise<Profile | null> {
     return this.#write(async (trx, queued) => {
       await this.#lockProfile(trx, { profileId: id });
@@ -739,8 +742,9 @@ export class KyselyStore implements Store {
       const previous = changedFields(oldFields, fields);
       const interestsChanged = JSON.stringify(interests) !== JSON.stringify(oldInterests);
       if (Object.keys(previous).length === 0 && !interestsChanged) return toProfile(before);
-      const { ms, stamp } = this.#now();
       const fieldsJson = JSON.stringify(fields);
+      if (input.fields !== undefined) checkFieldLimits('profile', id, fields, fieldsJson, limits);
+      const { ms, stamp } = this.#now();
       const interestsJson = JSON.stringify(interests);
       const row = await this.#statements.first(
         trx,
@@ -925,7 +929,7 @@ export class KyselyStore implements Store {
     return row ? toSubprofile(row) : null;
   }
 
-  updateSubprofile(accountId: number, id: number, input: { fields: Fields }): Promise<Subprofile | null> {
+  updateSubprofile(accountId: number, id: number, input: { fields: Fields }, limits: FieldLimits = defaultFieldLimits): Promise<Subprofile | null> {
     return this.#write(async (trx, queued) => {
       await this.#lockProfile(trx, { subprofileId: id });
       const before = await this.#subprofileWithParents(trx, accountId, id);
@@ -934,10 +938,12 @@ export class KyselyStore implements Store {
       const fields = { ...oldFields, ...input.fields };
       const previous = changedFields(oldFields, fields);
       if (Object.keys(previous).length === 0) return toSubprofile(before);
+      const fieldsJson = JSON.stringify(fields);
+      checkFieldLimits('subprofile', id, fields, fieldsJson, limits);
       const { ms, stamp } = this.#now();
       const row = await trx
         .updateTable('subprofiles')
-        .set({ fields: JSON.stringify(fields), modified: stamp })
+        .set({ fields: fieldsJson, modified: stamp })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();

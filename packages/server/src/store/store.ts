@@ -165,7 +165,8 @@ export interface Store {
   listProfiles(accountId: number, databaseId: number, page: Page): Promise<ListEnvelope<Profile> | null>;
   createProfile(accountId: number, databaseId: number, input: ProfileCreate): Promise<Profile | null>;
   getProfile(accountId: number, id: number): Promise<Profile | null>;
-  updateProfile(accountId: number, id: number, input: ProfileUpdate): Promise<Profile | null>;
+  /** Fields merge into the profile's; past `limits` nothing is written and FieldsLimitReached is thrown. */
+  updateProfile(accountId: number, id: number, input: ProfileUpdate, limits?: FieldLimits): Promise<Profile | null>;
   deleteProfile(accountId: number, id: number): Promise<boolean>;
 
   // subprofiles
@@ -183,7 +184,7 @@ export interface Store {
     input: SubprofileCreate,
   ): Promise<Subprofile | 'profile_not_found' | 'collection_not_found'>;
   getSubprofile(accountId: number, id: number): Promise<Subprofile | null>;
-  updateSubprofile(accountId: number, id: number, input: SubprofileUpdate): Promise<Subprofile | null>;
+  updateSubprofile(accountId: number, id: number, input: SubprofileUpdate, limits?: FieldLimits): Promise<Subprofile | null>;
   deleteSubprofile(accountId: number, id: number): Promise<boolean>;
 
   // callbacks
@@ -255,4 +256,35 @@ export interface Store {
   exportTables(write: (page: TableRows) => Promise<void>): Promise<Record<TableName, number>>;
   /** fills an empty store with exported rows, IDs kept, all or nothing */
   importTables(pages: AsyncIterable<TableRows>): Promise<Record<TableName, number>>;
+}
+
+/**
+ * What a profile or subprofile may hold once an update has merged its fields into the stored ones: no
+ * more than a single request may send (the contract's 1,000 fields; the body limit's bytes, as the
+ * fields' JSON in UTF-8). Without it, updates that each fit would add up without end, and every change
+ * would parse, store and send the whole record again.
+ */
+export interface FieldLimits {
+  maxFields: number;
+  maxBytes: number;
+}
+
+export const defaultFieldLimits: FieldLimits = { maxFields: 1000, maxBytes: 1024 * 1024 };
+
+export class FieldsLimitReached extends Error {
+  constructor(kind: 'profile' | 'subprofile', id: number, fields: number, bytes: number, limits: FieldLimits) {
+    super(
+      fields > limits.maxFields
+        ? `After this update ${kind} ${id} would hold ${fields} fields; a ${kind} holds at most ${limits.maxFields}`
+        : `After this update the fields of ${kind} ${id} would take ${bytes} bytes; a ${kind} holds at most ${limits.maxBytes}`,
+    );
+  }
+}
+
+/** Throws FieldsLimitReached when merged `fields` (and their JSON) pass `limits`. */
+export function checkFieldLimits(kind: 'profile' | 'subprofile', id: number, fields: object, json: string, limits: FieldLimits): void {
+  // a UTF-16 unit takes at most 3 bytes in UTF-8: most records are far below both limits
+  const bytes = json.length * 3 <= limits.maxBytes ? json.length : Buffer.byteLength(json);
+  const count = Object.keys(fields).length;
+  if (count > limits.maxFields || bytes > limits.maxBytes) throw new FieldsLimitReached(kind, id, count, bytes, limits);
 }
