@@ -438,7 +438,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate a callback's signing secret
-         * @description Makes a new secret and moves the current one to `previous`. During a grace period (24 hours unless configured otherwise) every message carries a signature made with each secret, so the receiver can switch to the new secret at its own pace. Takes no request body: one sent anyway is ignored, unless its `Content-Length` is over the limit (413).
+         * @description Makes a new secret and moves the current one to `previous`. During a grace period (24 hours unless configured otherwise) every message carries a signature made with each secret, so the receiver can switch to the new secret at its own pace. Only the secret a rotation replaces stays in `previous`: rotating again ends the grace of any older one, so a message never carries more than two signatures. Takes no request body: one sent anyway is ignored, unless its `Content-Length` is over the limit (413).
          */
         post: operations["rotateCallbackSecret"];
         delete?: never;
@@ -542,7 +542,7 @@ export interface paths {
         put?: never;
         /**
          * Retry a delivery
-         * @description Queues the delivery for an immediate attempt with a fresh set of retries, whatever its status — typically an `exhausted` one after the receiver was fixed. The message is sent again with the same `webhook-id`, so a receiver that already has it can drop it. If the callback is disabled, re-enable it first or the delivery is exhausted again. Takes no request body: one sent anyway is ignored, unless its `Content-Length` is over the limit (413).
+         * @description Queues the delivery for an immediate attempt with a fresh set of retries, whatever its status — typically an `exhausted` one after the receiver was fixed. The message is sent again with the same `webhook-id`, so a receiver that already has it can drop it. If the callback is disabled, re-enable it first or the delivery is exhausted again. A retry asked for while an attempt is in flight waits for that attempt rather than sending the message twice at once: the answer shows the delivery as it is; if the attempt fails, the delivery is queued at once with a fresh set of retries, and if it succeeds nothing more is sent. Takes no request body: one sent anyway is ignored, unless its `Content-Length` is over the limit (413).
          */
         post: operations["retryDelivery"];
         delete?: never;
