@@ -314,7 +314,8 @@ export function createExpressionSandbox(
       return outcome;
     }
     record.inARow++;
-    if (record.inARow >= timeOutsBeforeBench) {
+    // evaluations that were under way when the bench began do not lengthen it
+    if (record.inARow >= timeOutsBeforeBench && record.until <= now()) {
       record.benchMs = record.benchMs === 0 ? firstBenchMs : Math.min(2 * record.benchMs, longestBenchMs);
       record.until = now() + record.benchMs;
     }

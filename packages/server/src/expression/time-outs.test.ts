@@ -42,6 +42,13 @@ describe('the time-out bench', () => {
     expect(await sandbox.evaluate(sometimes, record('no'), 'callback 1')).toEqual({ matched: false });
   });
 
+  it('does not lengthen a bench for the time-outs of evaluations under way when it began', async () => {
+    const owner = 'callback 5';
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => sandbox.evaluate(sometimes, record('loop'), owner)));
+    expect(outcomes).toEqual(Array(5).fill(timedOut));
+    expect(await sandbox.evaluate(sometimes, record('yes'), owner)).toEqual(skipped(firstBenchMs / 1000, 5));
+  });
+
   it('counts time-outs in a row only: one evaluation in time starts the count again', async () => {
     const owner = 'callback 3';
     for (const n of ['loop', 'loop', 'yes', 'loop', 'loop', 'yes']) {
