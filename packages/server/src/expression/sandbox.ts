@@ -18,7 +18,7 @@
 // thread when the backstop has to fire) on every change. After `timeOutsBeforeBench` time-outs in a row
 // of one owner's source it is *benched*: its evaluations answer at once with an error saying so (the
 // delivery is skipped and the reason recorded, as for a time-out) until the bench ends; then one
-// evaluation runs again, and another time-out benches it twice as long (10 s, 20 s, … at most 10 min),
+// evaluation runs again (the others are skipped until its outcome is known), and another time-out benches it twice as long (10 s, 20 s, … at most 10 min),
 // while an evaluation that finishes in time ends it.
 import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
@@ -110,11 +110,15 @@ interface SandboxThread {
   runningJob: Int32Array;
 }
 
-/** Time-outs in a row of one owner's source, and its bench (`until` 0 while it is not benched). */
+/**
+ * Time-outs in a row of one owner's source, and its bench (`until` 0 while it is not benched);
+ * `probing` while the one evaluation allowed after a bench runs.
+ */
 interface TimeOuts {
   inARow: number;
   benchMs: number;
   until: number;
+  probing: boolean;
 }
 
 export function createExpressionSandbox(
@@ -294,12 +298,15 @@ export function createExpressionSandbox(
 
   function benched(key: string): ExpressionOutcome | undefined {
     const record = timeOuts.get(key);
-    if (record === undefined || record.until <= now()) return undefined;
-    const seconds = Math.ceil((record.until - now()) / 1000);
-    return {
-      matched: false,
-      error: `expression skipped: it ran out of time ${record.inARow} times in a row, and is evaluated again in ${seconds} s`,
-    };
+    if (record === undefined || record.inARow < timeOutsBeforeBench) return undefined;
+    const waitMs = record.until - now();
+    if (waitMs <= 0 && !record.probing) {
+      // the bench is over: this evaluation tries the source again, alone (the others wait for its outcome)
+      record.probing = true;
+      return undefined;
+    }
+    const again = waitMs > 0 ? `is evaluated again in ${Math.ceil(waitMs / 1000)} s` : 'is being tried again';
+    return { matched: false, error: `expression skipped: it ran out of time ${record.inARow} times in a row, and ${again}` };
   }
 
   function noteOutcome(key: string, outcome: ExpressionOutcome): ExpressionOutcome {
@@ -310,9 +317,10 @@ export function createExpressionSandbox(
     }
     if (record === undefined) {
       if (timeOuts.size >= largestBenchRecords) timeOuts.delete(timeOuts.keys().next().value as string);
-      timeOuts.set(key, { inARow: 1, benchMs: 0, until: 0 });
+      timeOuts.set(key, { inARow: 1, benchMs: 0, until: 0, probing: false });
       return outcome;
     }
+    record.probing = false;
     record.inARow++;
     // evaluations that were under way when the bench began do not lengthen it
     if (record.inARow >= timeOutsBeforeBench && record.until <= now()) {

@@ -49,6 +49,16 @@ describe('the time-out bench', () => {
     expect(await sandbox.evaluate(sometimes, record('yes'), owner)).toEqual(skipped(firstBenchMs / 1000, 5));
   });
 
+  it('tries a benched source again with one evaluation when the bench ends, skipping the others meanwhile', async () => {
+    const owner = 'callback 6';
+    for (let i = 0; i < timeOutsBeforeBench; i++) await sandbox.evaluate(sometimes, record('loop'), owner);
+    clock += firstBenchMs;
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => sandbox.evaluate(sometimes, record('loop'), owner)));
+    const trying = { matched: false, error: `expression skipped: it ran out of time ${timeOutsBeforeBench} times in a row, and is being tried again` };
+    expect(outcomes).toEqual([timedOut, ...Array(7).fill(trying)]);
+    expect(await sandbox.evaluate(sometimes, record('yes'), owner)).toEqual(skipped((2 * firstBenchMs) / 1000, timeOutsBeforeBench + 1));
+  });
+
   it('counts time-outs in a row only: one evaluation in time starts the count again', async () => {
     const owner = 'callback 3';
     for (const n of ['loop', 'loop', 'yes', 'loop', 'loop', 'yes']) {
