@@ -204,6 +204,9 @@ describe('callbacks', () => {
     const shown = (await h.request('GET', '/v1/callback/1/secret')).body as { secret: string; previous: unknown[] };
     expect(shown.secret).toBe(latest);
     expect(shown.previous).toHaveLength(1);
+    // rotations at once end with one current secret and one rotated-out one all the same
+    await Promise.all(Array.from({ length: 6 }, () => h.request('POST', '/v1/callback/1/secret/rotate')));
+    expect(((await h.request('GET', '/v1/callback/1/secret')).body as { previous: unknown[] }).previous).toHaveLength(1);
   });
 
   it('queues a test message (202) that shows up in the deliveries, and retries a delivery by hand (202)', async () => {

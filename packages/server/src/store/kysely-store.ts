@@ -1240,6 +1240,8 @@ export class KyselyStore implements Store {
   rotateCallbackSecret(accountId: number, id: number, secret: string, graceMs: number): Promise<CallbackSecret | null> {
     return this.#write(async (trx) => {
       if (!(await this.#callbackRow(trx, accountId, id))) return null;
+      // two rotations at once on PostgreSQL would each see no other's new secret and both keep theirs
+      if (this.dialect === 'postgres') await trx.selectFrom('callbacks').select('id').where('id', '=', id).forUpdate().execute();
       const now = this.#clock.now();
       // At most one rotated-out secret keeps signing: the one this rotation replaces. One left from an
       // earlier rotation ends now, or rotations without end would add a signature to every message
