@@ -16,8 +16,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../packages/server/src/clock.ts';
 import { createExpressionSandbox } from '../packages/server/src/expression/sandbox.ts';
-import { SQLITE_FILE } from '../packages/server/src/store/sqlite/connection.ts';
-import { openSqliteStore } from '../packages/server/src/store/sqlite/index.ts';
+import { SQLITE_FILE } from '../packages/server/src/db/sqlite/connection.ts';
+import { openSqliteStore } from '../packages/server/src/db/sqlite/index.ts';
 import { median } from './lib/stats.ts';
 
 const operations = 3_000;

@@ -11,7 +11,7 @@ import { databaseRoutes } from './routes/databases.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { profileRoutes } from './routes/profiles.ts';
 import { subprofileRoutes } from './routes/subprofiles.ts';
-import { FieldsLimitReached } from './store/store.ts';
+import { FieldsLimitReached } from './records/store.ts';
 
 export type { AppDeps } from './http/env.ts';
 

@@ -3,10 +3,10 @@
 // share, and PostgreSQL is made for it.
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { openStore } from './store/open.ts';
-import type { Store } from './store/store.ts';
-import { newToken } from './store/tokens.ts';
-import { exportStore, importStore, openExportTarget, openImportSource } from './store/transfer-file.ts';
+import { openStore } from './db/open.ts';
+import type { Store } from './records/store.ts';
+import { newToken } from './records/tokens.ts';
+import { exportStore, importStore, openExportTarget, openImportSource } from './db/transfer-file.ts';
 
 const USAGE = `usage: pnpm tidings <command>
 

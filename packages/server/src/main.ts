@@ -3,13 +3,13 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createSender } from './delivery/sender.ts';
-import { DeliveryWorker } from './delivery/worker.ts';
+import { createSender } from './receiver/sender.ts';
+import { DeliveryWorker } from './worker/worker.ts';
 import { createExpressionSandbox } from './expression/index.ts';
 import { Contract } from './http/contract.ts';
 import { loadDocsHtml } from './http/docs.ts';
 import { parseAllowedNetworks } from './net/networks.ts';
-import { openStore } from './store/open.ts';
+import { openStore } from './db/open.ts';
 import { VERSION } from './version.ts';
 
 function fail(message: string): never {

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { openPostgresStore } from './postgres/index.ts';
 import { openSqliteStore } from './sqlite/index.ts';
-import type { Store } from './store.ts';
+import type { Store } from '../records/store.ts';
 
 /**
  * Opens the store the configuration names: PostgreSQL when DATABASE_URL is set, else the embedded one.

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Store } from './store.ts';
+import type { Store } from '../records/store.ts';
 import { TABLES, type ExportHeader, type Row, type TableName, type TableRows } from './transfer.ts';
 
 const PAGE = 500;

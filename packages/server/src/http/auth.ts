@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.ts';
-import type { Principal, Store } from '../store/store.ts';
+import type { Principal, Store } from '../records/store.ts';
 import { ApiError, invalidToken } from './errors.ts';
 import type { AppEnv } from './env.ts';
 import { RateLimiter } from './rate-limit.ts';

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
 import type { AllowedNetworks } from '../net/networks.ts';
-import type { Principal, Store } from '../store/store.ts';
+import type { Principal, Store } from '../records/store.ts';
 import type { Contract } from './contract.ts';
 
 /** Everything the HTTP app depends on, passed in by main.ts or a test. */

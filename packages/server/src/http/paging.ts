@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Page } from '../store/store.ts';
+import type { Page } from '../records/store.ts';
 import { queryOf } from './auth.ts';
 import type { AppEnv } from './env.ts';
 

@@ -1,6 +1,6 @@
 // Typed responses: the status and body must be ones the contract declares for the operation.
 import type { ListEnvelope, operations } from '@tidings/spec';
-import type { JsonText } from '../store/store.ts';
+import type { JsonText } from '../records/store.ts';
 
 type Responses<Op extends keyof operations> = operations[Op]['responses'];
 type JsonBody<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;

@@ -16,7 +16,7 @@ import type {
   Subprofile,
 } from '@tidings/spec';
 import { formatTimestamp, type Clock } from '../clock.ts';
-import { FAILING_DAYS_BEFORE_DISABLE } from '../delivery/retry.ts';
+import { FAILING_DAYS_BEFORE_DISABLE } from '../worker/retry.ts';
 import {
   buildMessage,
   buildTestMessage,
@@ -24,7 +24,7 @@ import {
   newEventKey,
   newWebhookId,
   type Fields,
-} from '../delivery/message.ts';
+} from '../queue/message.ts';
 import type {
   CallbacksTable,
   CollectionsTable,
@@ -32,10 +32,10 @@ import type {
   ProfilesTable,
   Schema,
   SubprofilesTable,
-} from './schema.ts';
-import { Statements, type SqliteConnection } from './statements.ts';
+} from '../db/schema.ts';
+import { Statements, type SqliteConnection } from '../db/statements.ts';
 import { ListCache } from './list-cache.ts';
-import { exportTables, importTables, type TableName, type TableRows } from './transfer.ts';
+import { exportTables, importTables, type TableName, type TableRows } from '../db/transfer.ts';
 import type {
   AccountSummary,
   AttemptOutcome,

@@ -22,7 +22,7 @@ import type {
   SubprofileCreate,
   SubprofileUpdate,
 } from '@tidings/spec';
-import type { TableName, TableRows } from './transfer.ts';
+import type { TableName, TableRows } from '../db/transfer.ts';
 
 export interface Page {
   start: number;

@@ -4,12 +4,12 @@
 import type { CallbackMessage } from '@tidings/spec';
 import { formatTimestamp, type Clock } from '../clock.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
-import type { AttemptOutcome, ClaimNotes, DueDelivery, JoinedClaim, Store } from '../store/store.ts';
-import { renderBody } from './render.ts';
+import type { AttemptOutcome, ClaimNotes, DueDelivery, JoinedClaim, Store } from '../records/store.ts';
+import { renderBody } from '../receiver/render.ts';
 import { DueTimes } from './due-times.ts';
 import { nextAttemptAt, parseRetryAfter } from './retry.ts';
-import type { Sender, SendResult } from './sender.ts';
-import { signatureHeader } from './sign.ts';
+import type { Sender, SendResult } from '../receiver/sender.ts';
+import { signatureHeader } from '../receiver/sign.ts';
 
 export interface WorkerOptions {
   store: Store;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { openPostgresStore } from '../../src/store/postgres/index.ts';
+import { openPostgresStore } from '../../src/db/postgres/index.ts';
 import { postgresServerInstalled } from './postgres-available.ts';
 
 const clusterScript = fileURLToPath(new URL('../../../../scripts/postgres-cluster.sh', import.meta.url));

@@ -4,14 +4,14 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../clock.ts';
-import { createSender, type Sender } from '../../delivery/sender.ts';
-import { DeliveryWorker } from '../../delivery/worker.ts';
+import { createSender, type Sender } from '../../receiver/sender.ts';
+import { DeliveryWorker } from '../../worker/worker.ts';
 import { createExpressionSandbox } from '../../expression/index.ts';
 import { parseAllowedNetworks } from '../../net/networks.ts';
 import { ManualClock } from '../../../test/support/harness.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.ts';
 import { eventually, startReceiver } from '../../../test/support/receiver.ts';
-import type { KyselyStore } from '../kysely-store.ts';
+import type { KyselyStore } from '../../records/kysely-store.ts';
 import { openPostgresStore } from './index.ts';
 import { postgresMigrations } from './migrations.ts';
 

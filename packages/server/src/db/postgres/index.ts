@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } f
 import pg from 'pg';
 import { randomText } from '../../random.ts';
 import type { Clock } from '../../clock.ts';
-import { KyselyStore } from '../kysely-store.ts';
+import { KyselyStore } from '../../records/kysely-store.ts';
 import type { Schema } from '../schema.ts';
 import { replaceNulInText } from '../text.ts';
 import { postgresMigrations } from './migrations.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../clock.ts';
-import type { KyselyStore } from '../kysely-store.ts';
+import type { KyselyStore } from '../../records/kysely-store.ts';
 import { openSqliteStore } from './index.ts';
 
 let dataDir: string;

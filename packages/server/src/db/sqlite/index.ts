@@ -1,6 +1,6 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../clock.ts';
-import { KyselyStore } from '../kysely-store.ts';
+import { KyselyStore } from '../../records/kysely-store.ts';
 import type { Schema } from '../schema.ts';
 import { replaceNulInText } from '../text.ts';
 import { join } from 'node:path';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../clock.ts';
-import type { NewCallback } from '../store.ts';
-import type { KyselyStore } from '../kysely-store.ts';
+import type { NewCallback } from '../../records/store.ts';
+import type { KyselyStore } from '../../records/kysely-store.ts';
 import { openSqliteStore } from './index.ts';
 
 let dataDir: string;
