@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatTimestamp } from '../clock.ts';
 import { createHarness, type Harness } from '../../test/support/harness.ts';
-import type { AttemptOutcome, DueDelivery } from '../records/store.ts';
+import type { AttemptOutcome, DueDelivery } from './types.ts';
 
 const DAY = 86400_000;
 const LEASE_MS = 60_000;

@@ -1,6 +1,5 @@
 // The retry policy as data: the schedule, jitter and clock are parameters, so tests are exact.
 
-export const FAILING_DAYS_BEFORE_DISABLE = 5;
 const MAX_RETRY_AFTER_SECONDS = 24 * 3600;
 
 /** ±20% jitter: a factor in [0.8, 1.2) from a random number in [0, 1). */

@@ -4,7 +4,8 @@
 import type { CallbackMessage } from '@tidings/spec';
 import { formatTimestamp, type Clock } from '../clock.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
-import type { AttemptOutcome, ClaimNotes, DueDelivery, JoinedClaim, Store } from '../records/store.ts';
+import type { AttemptOutcome, ClaimNotes, DueDelivery, JoinedClaim } from '../queue/types.ts';
+import type { Store } from '../records/store.ts';
 import { renderBody } from '../receiver/render.ts';
 import { DueTimes } from './due-times.ts';
 import { nextAttemptAt, parseRetryAfter } from './retry.ts';

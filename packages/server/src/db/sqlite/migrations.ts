@@ -135,7 +135,7 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
     name: 'databases carry a tag of their callbacks',
     // a new random value on every change to one of the database's callbacks, by any writer in any
     // process (the triggers see them all): a cached callback list is answered while its tag is the
-    // database's tag (kysely-store.ts, list-cache.ts). Random, not a counter: a store restored from an
+    // database's tag (records/callback-lists.ts, list-cache.ts). Random, not a counter: a store restored from an
     // export cannot bring back a value a running process has cached. Within ±2^53: node:sqlite reads
     // larger integers only as BigInt.
     sql: `

@@ -1,0 +1,150 @@
+// Recording what the worker's attempts came to: the delivery, its attempt log, and what the outcome
+// means for the callback (failing since when; disabled after failing for FAILING_DAYS_BEFORE_DISABLE).
+import type { Transaction } from 'kysely';
+import { formatTimestamp } from '../clock.ts';
+import type { Connection, Queued } from '../db/connection.ts';
+import type { Schema } from '../db/schema.ts';
+import { applyRetryRequest } from './retries.ts';
+import type { AttemptOutcome } from './types.ts';
+
+/** a callback whose every attempt has failed for this long is disabled */
+export const FAILING_DAYS_BEFORE_DISABLE = 5;
+
+export class Outcomes {
+  readonly #connection: Connection;
+
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  /** Every outcome in one transaction: the worker records what finished meanwhile together. */
+  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    return this.#connection.write(async (trx, queued) => {
+      const now = this.#connection.now();
+      for (const outcome of outcomes) await this.#recordOne(trx, queued, outcome, now);
+    });
+  }
+
+  async #recordOne(trx: Transaction<Schema>, queued: Queued, outcome: AttemptOutcome, now: { ms: number; stamp: string }): Promise<void> {
+    const { attempt } = outcome;
+    const { stamp } = now;
+    const disabled = outcome.sent && (await this.#settleCallback(trx, outcome, now));
+    // the attempt that disables its callback is its delivery's last
+    const status = disabled && outcome.status === 'failed' ? 'exhausted' : outcome.status;
+    const nextAttemptAt = disabled ? null : outcome.nextAttemptAt;
+    // an attempt that was not sent (disabled callback, failed expression) does not count as one
+    const [recorded] = await this.#connection.statements.rows(
+      trx,
+      outcome.sent ? 'recordDelivery:sent' : 'recordDelivery:unsent',
+      () =>
+        trx
+          .updateTable('deliveries')
+          .set((eb) => ({
+            status,
+            attempts: outcome.sent ? eb('attempts', '+', 1) : eb.ref('attempts'),
+            next_attempt_at: nextAttemptAt,
+            lease_until: null,
+            last_status_code: attempt.statusCode,
+            modified: stamp,
+          }))
+          .where('id', '=', outcome.deliveryId)
+          .returning('retry_requested'),
+      outcome.sent
+        ? [status, 1, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId]
+        : [status, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId],
+    );
+    // The delivery went with its callback (or database, or collection) while it was attempted: there
+    // is nothing left to record this on. Inserting its attempt would break the foreign key and undo
+    // the whole transaction, the other outcomes with it, and those would be sent again.
+    if (recorded === undefined) return;
+    await this.#connection.statements.rows(
+      trx,
+      'insertAttempt',
+      () =>
+        trx.insertInto('delivery_attempts').values({
+          delivery_id: outcome.deliveryId,
+          time: attempt.time,
+          status_code: attempt.statusCode,
+          duration_ms: attempt.durationMs,
+          error: attempt.error,
+          response: attempt.response,
+        }),
+      [outcome.deliveryId, attempt.time, attempt.statusCode, attempt.durationMs, attempt.error, attempt.response],
+    );
+    if (Number(recorded.retry_requested) !== 0) await applyRetryRequest(trx, queued, outcome, status, now);
+  }
+
+  /**
+   * What a sent attempt means for its callback, decided from the callback's row as it is now, not as
+   * it was when the attempt was claimed (a success may have been recorded since): a success ends a
+   * failing spell; a failure starts one, or disables the callback once the spell has lasted
+   * FAILING_DAYS_BEFORE_DISABLE. Returns whether this attempt disabled the callback.
+   */
+  async #settleCallback(trx: Transaction<Schema>, outcome: AttemptOutcome, now: { ms: number; stamp: string }): Promise<boolean> {
+    const { callbackId, disableCallback } = outcome;
+    if (outcome.status === 'succeeded') {
+      // most successes change nothing here (the callback was healthy already): then no row is written
+      await this.#connection.statements.rows(
+        trx,
+        'callbackHealthy',
+        () => trx.updateTable('callbacks').set({ failing_since: null }).where('id', '=', callbackId).where('failing_since', 'is not', null),
+        [null, callbackId],
+      );
+      return false;
+    }
+    if (disableCallback !== null) {
+      await this.#connection.statements.rows(
+        trx,
+        'disableCallback',
+        () =>
+          trx
+            .updateTable('callbacks')
+            .set((eb) => ({
+              failing_since: eb.fn.coalesce('failing_since', eb.val(now.ms)),
+              disabled: 1,
+              disabled_reason: disableCallback,
+              modified: now.stamp,
+            }))
+            .where('id', '=', callbackId),
+        [now.ms, 1, disableCallback, now.stamp, callbackId],
+      );
+      return true;
+    }
+    const callback = await this.#connection.statements.first(
+      trx,
+      'callbackFailingSince',
+      () => trx.selectFrom('callbacks').select(['failing_since', 'disabled']).where('id', '=', callbackId),
+      [callbackId],
+    );
+    // gone with its deliveries; disabled meanwhile by hand or by another attempt, with a reason of its own
+    if (callback === undefined || callback.disabled === 1) return false;
+    if (callback.failing_since === null) {
+      await this.#connection.statements.rows(
+        trx,
+        'callbackFailing',
+        () => trx.updateTable('callbacks').set({ failing_since: now.ms }).where('id', '=', callbackId).where('failing_since', 'is', null),
+        [now.ms, callbackId],
+      );
+      return false;
+    }
+    const since = Number(callback.failing_since);
+    if (now.ms - since < FAILING_DAYS_BEFORE_DISABLE * 86400_000) return false;
+    const reason = `disabled after every attempt failed for ${FAILING_DAYS_BEFORE_DISABLE} days (since ${formatTimestamp(since)})`;
+    // only while the spell read above lasts: on PostgreSQL a success recorded by another worker since
+    // then has ended it, and the condition is checked again on the row as that worker left it
+    const disabled = await this.#connection.statements.rows(
+      trx,
+      'disableFailingCallback',
+      () =>
+        trx
+          .updateTable('callbacks')
+          .set({ disabled: 1, disabled_reason: reason, modified: now.stamp })
+          .where('id', '=', callbackId)
+          .where('failing_since', '=', since)
+          .where('disabled', '=', 0)
+          .returning('id'),
+      [1, reason, now.stamp, callbackId, since, 0],
+    );
+    return disabled.length > 0;
+  }
+}

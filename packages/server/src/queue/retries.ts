@@ -1,0 +1,67 @@
+// Retries asked for by hand (POST /delivery/{id}/retry): queued at once with a fresh round of retries,
+// or, for a delivery being attempted right now, noted and applied when that attempt is recorded.
+import type { Selectable, Transaction } from 'kysely';
+import type { Connection, Queued } from '../db/connection.ts';
+import type { DeliveriesTable, Schema } from '../db/schema.ts';
+import type { AttemptOutcome } from './types.ts';
+
+export class RetryRequests {
+  readonly #connection: Connection;
+
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  async request(accountId: number, id: number): Promise<Selectable<DeliveriesTable> | undefined> {
+    const { ms, stamp } = this.#connection.now();
+    return this.#connection.write(async (trx, queued) => {
+      // on PostgreSQL the row stays locked until the write: an attempt's outcome cannot be recorded
+      // between the look at the lease and the write that relies on it
+      const read = trx.selectFrom('deliveries').select('lease_until').where('id', '=', id).where('account_id', '=', accountId);
+      const current = await (this.#connection.dialect === 'postgres' ? read.forNoKeyUpdate() : read).executeTakeFirst();
+      if (current === undefined) return undefined;
+      const update = trx.updateTable('deliveries').where('id', '=', id);
+      if (current.lease_until !== null && Number(current.lease_until) >= ms) {
+        // being attempted right now: queued now, it would be sent twice. The attempt's outcome applies
+        // the retry when it is recorded (applyRetryRequest); the answer shows the delivery as it is
+        return update.set({ retry_requested: 1 }).returningAll().executeTakeFirstOrThrow();
+      }
+      const updated = await update
+        .set((eb) => ({
+          status: 'pending',
+          retry_base: eb.ref('attempts'),
+          next_attempt_at: ms,
+          lease_until: null,
+          retry_requested: 0,
+          modified: stamp,
+        }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      queued.callbacks.add(updated.callback_id);
+      return updated;
+    });
+  }
+}
+
+/**
+ * A retry was asked for while this attempt was in flight (RetryRequests.request). A delivery that got
+ * through needs nothing more; one that did not goes again at once, with a fresh round of retries,
+ * as a retry of a finished delivery does.
+ */
+export async function applyRetryRequest(
+  trx: Transaction<Schema>,
+  queued: Queued,
+  outcome: AttemptOutcome,
+  status: AttemptOutcome['status'],
+  now: { ms: number; stamp: string },
+): Promise<void> {
+  const update = trx.updateTable('deliveries').where('id', '=', outcome.deliveryId);
+  if (status === 'succeeded') {
+    await update.set({ retry_requested: 0 }).execute();
+    return;
+  }
+  await update
+    .set((eb) => ({ status: 'pending', retry_base: eb.ref('attempts'), next_attempt_at: now.ms, retry_requested: 0, modified: now.stamp }))
+    .execute();
+  queued.callbacks.add(outcome.callbackId);
+}

@@ -1,0 +1,69 @@
+// What the delivery worker sees of the queue: the deliveries it claims and the outcomes it records.
+/** What a worker needs to attempt one delivery. */
+export interface DueDelivery {
+  id: number;
+  webhookId: string;
+  eventKey: string;
+  attempts: number;
+  /** attempts made before the last manual retry: the schedule position is attempts - retryBase */
+  retryBase: number;
+  payload: string;
+  /** whether the delivery has an ordering key: the next one of its key may be due once it is done */
+  ordered: boolean;
+  callback: {
+    id: number;
+    url: string;
+    method: 'json' | 'xml';
+    expression: string;
+    disabled: boolean;
+    secrets: string[];
+  };
+}
+
+/** What a claim tells its caller besides the deliveries it took */
+export interface ClaimNotes {
+  /**
+   * Set when due deliveries may have been left: of callbacks whose slots were full (passed over, or
+   * left out by the query), or beyond the rows the claim reads.
+   */
+  leftBehind: boolean;
+}
+
+/**
+ * A claim the embedded store makes inside the transaction of a write that queued deliveries (see
+ * Store.joinClaims): the worker's side of it.
+ */
+export interface JoinedClaim {
+  limit: number;
+  leaseMs: number;
+  maxPerCallback: number;
+  busy: ReadonlyMap<number, number>;
+  /** Called once the transaction is over, before the commit is announced; with [] if it failed. */
+  done(deliveries: DueDelivery[], notes: ClaimNotes): void;
+}
+
+export interface AttemptRecord {
+  time: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
+}
+
+/**
+ * A finished attempt as the worker saw it. What it means for the callback (failing since when,
+ * disabled after failing for FAILING_DAYS_BEFORE_DISABLE) is settled when it is recorded, from the
+ * callback as it is then: another attempt may have succeeded since this one was claimed.
+ */
+export interface AttemptOutcome {
+  deliveryId: number;
+  /** whether a request went out: only those count as attempts, and only they bear on the callback */
+  sent: boolean;
+  callbackId: number;
+  attempt: AttemptRecord;
+  /** a sent attempt that did not succeed is a failure of the callback */
+  status: 'succeeded' | 'failed' | 'exhausted' | 'skipped';
+  nextAttemptAt: number | null;
+  /** set when the answer itself disables the callback (410 Gone) */
+  disableCallback: string | null;
+}

@@ -1,0 +1,79 @@
+// Deliveries as the API reads them, and the API's requests of the queue: a retry, a test message.
+import type { Delivery, DeliveryDetail, DeliveryStatus, ListEnvelope } from '@tidings/spec';
+import type { Connection } from '../db/connection.ts';
+import type { Enqueue } from '../queue/enqueue.ts';
+import type { RetryRequests } from '../queue/retries.ts';
+import type { Callbacks } from './callbacks.ts';
+import { listPage, toDelivery } from './rows.ts';
+import type { Page } from './store.ts';
+
+export class Deliveries {
+  readonly #connection: Connection;
+  readonly #callbacks: Callbacks;
+  readonly #enqueue: Enqueue;
+  readonly #retries: RetryRequests;
+
+  constructor(connection: Connection, callbacks: Callbacks, enqueue: Enqueue, retries: RetryRequests) {
+    this.#connection = connection;
+    this.#callbacks = callbacks;
+    this.#enqueue = enqueue;
+    this.#retries = retries;
+  }
+
+  async listDeliveries(
+    accountId: number,
+    callbackId: number,
+    page: Page,
+    status: DeliveryStatus | undefined,
+  ): Promise<ListEnvelope<Delivery> | null> {
+    if (!(await this.#callbacks.row(this.#connection.db, accountId, callbackId))) return null;
+    let base = this.#connection.db.selectFrom('deliveries').where('callback_id', '=', callbackId);
+    if (status !== undefined) base = base.where('status', '=', status);
+    return listPage(
+      page,
+      async () => (await base.select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      () => base.selectAll().orderBy('id', 'desc').limit(page.limit).offset(page.start).execute(),
+      toDelivery,
+    );
+  }
+
+  async getDelivery(accountId: number, id: number): Promise<DeliveryDetail | null> {
+    const row = await this.#connection.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!row) return null;
+    const attempts = await this.#connection.db
+      .selectFrom('delivery_attempts')
+      .selectAll()
+      .where('delivery_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return {
+      ...toDelivery(row),
+      attemptLog: attempts.map((attempt) => ({
+        time: attempt.time,
+        statusCode: attempt.status_code,
+        durationMs: attempt.duration_ms,
+        error: attempt.error,
+        response: attempt.response,
+      })),
+    };
+  }
+
+  async retryDelivery(accountId: number, id: number): Promise<Delivery | null> {
+    const row = await this.#retries.request(accountId, id);
+    return row ? toDelivery(row) : null;
+  }
+
+  async queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null> {
+    const delivery = await this.#connection.write(async (trx, queued) => {
+      const callback = await this.#callbacks.row(trx, accountId, callbackId);
+      if (!callback) return null;
+      return this.#enqueue.testMessage(trx, queued, accountId, callback);
+    });
+    return delivery ? toDelivery(delivery) : null;
+  }
+}

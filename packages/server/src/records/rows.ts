@@ -1,0 +1,84 @@
+// Rows as the API shows them, and a page of them.
+import type { Selectable } from 'kysely';
+import type { Callback, Collection, Database, Delivery, DeliveryStatus, ListEnvelope, Profile, Subprofile } from '@tidings/spec';
+import { formatTimestamp } from '../clock.ts';
+import type { CallbacksTable, DeliveriesTable, ProfilesTable, SubprofilesTable } from '../db/schema.ts';
+import type { Fields } from '../queue/message.ts';
+import type { Page } from './store.ts';
+
+export type CallbackRow = Selectable<CallbacksTable>;
+export type ProfileRow = Selectable<ProfilesTable>;
+export type SubprofileRow = Selectable<SubprofilesTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+
+export const toDatabase = (row: { id: number; name: string; description: string; created: string }): Database => ({
+  ID: String(row.id),
+  name: row.name,
+  description: row.description,
+  created: row.created,
+});
+
+export const toCollection = (row: { id: number; name: string; database_id: number }): Collection => ({
+  ID: String(row.id),
+  name: row.name,
+  database: String(row.database_id),
+});
+
+export const toProfile = (row: ProfileRow): Profile => ({
+  ID: String(row.id),
+  database: String(row.database_id),
+  fields: JSON.parse(row.fields) as Fields,
+  interests: JSON.parse(row.interests) as string[],
+  created: row.created,
+  modified: row.modified,
+});
+
+export const toSubprofile = (row: SubprofileRow): Subprofile => ({
+  ID: String(row.id),
+  profile: String(row.profile_id),
+  collection: String(row.collection_id),
+  fields: JSON.parse(row.fields) as Fields,
+  created: row.created,
+  modified: row.modified,
+});
+
+export const toCallback = (row: CallbackRow): Callback => ({
+  ID: String(row.id),
+  url: row.url,
+  expression: row.expression,
+  action: row.action as Callback['action'],
+  method: row.method as Callback['method'],
+  database: String(row.database_id),
+  collection: row.collection_id === null ? null : String(row.collection_id),
+  ordering: row.ordering as Callback['ordering'],
+  disabled: row.disabled === 1,
+  disabledReason: row.disabled_reason,
+  version: row.version,
+  created: row.created,
+  modified: row.modified,
+});
+
+export const toDelivery = (row: DeliveryRow): Delivery => ({
+  ID: String(row.id),
+  callback: String(row.callback_id),
+  event: row.event_key,
+  webhookId: row.webhook_id,
+  status: row.status as DeliveryStatus,
+  attempts: row.attempts,
+  nextAttempt: row.next_attempt_at === null ? null : formatTimestamp(row.next_attempt_at),
+  lastStatusCode: row.last_status_code,
+  created: row.created,
+  modified: row.modified,
+});
+
+/** A page of a list: the total and the page's rows read at once. */
+export async function listPage<Row, Item>(
+  page: Page,
+  count: () => Promise<number | string | bigint>,
+  rows: () => Promise<Row[]>,
+  present: (row: Row) => Item,
+): Promise<ListEnvelope<Item>> {
+  const [total, found] = await Promise.all([count(), rows()]);
+  const data = found.map(present);
+  return { start: page.start, limit: page.limit, count: data.length, total: Number(total), data };
+}
