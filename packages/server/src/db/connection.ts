@@ -10,7 +10,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Schema> | Transaction<Schema>;
 /** what a write queued: the callbacks it queued deliveries for */
 export type Queued = { callbacks: Set<number> };
-export type WriteWork<T> = (trx: Transaction<Schema>, queued: Queued) => Promise<T>;
+type WriteWork<T> = (trx: Transaction<Schema>, queued: Queued) => Promise<T>;
 
 /**
  * What the embedded store's group commit adds at the end of a shared transaction that queued

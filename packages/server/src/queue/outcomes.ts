@@ -8,7 +8,7 @@ import { applyRetryRequest } from './retries.ts';
 import type { AttemptOutcome } from './types.ts';
 
 /** a callback whose every attempt has failed for this long is disabled */
-export const FAILING_DAYS_BEFORE_DISABLE = 5;
+const FAILING_DAYS_BEFORE_DISABLE = 5;
 
 export class Outcomes {
   readonly #connection: Connection;

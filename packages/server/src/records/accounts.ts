@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Connection } from '../db/connection.ts';
 import type { AccountSummary, Principal } from './store.ts';
 
-export function hashToken(token: string): string {
+function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 

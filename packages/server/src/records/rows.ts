@@ -9,7 +9,7 @@ import type { Page } from './store.ts';
 export type CallbackRow = Selectable<CallbacksTable>;
 export type ProfileRow = Selectable<ProfilesTable>;
 export type SubprofileRow = Selectable<SubprofilesTable>;
-export type DeliveryRow = Selectable<DeliveriesTable>;
+type DeliveryRow = Selectable<DeliveriesTable>;
 
 export const toDatabase = (row: { id: number; name: string; description: string; created: string }): Database => ({
   ID: String(row.id),
