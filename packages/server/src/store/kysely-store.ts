@@ -581,6 +581,9 @@ export class KyselyStore implements Store {
                 outcomes.push({ value });
                 for (const id of own.callbacks) queued.callbacks.add(id);
               } catch (error) {
+                // a full disk (or an I/O error) ends the whole transaction, not only this write's part:
+                // nothing of the batch is written, and every write in it hears why
+                if (!sqlite.inTransaction()) throw error;
                 sqlite.exec('ROLLBACK TO tidings_write');
                 sqlite.exec('RELEASE tidings_write');
                 outcomes.push({ error });
@@ -593,7 +596,8 @@ export class KyselyStore implements Store {
               try {
                 join.deliveries = await this.#claimIn(trx, limit, leaseMs, maxPerCallback, busy, join.notes);
                 sqlite.exec('RELEASE tidings_write');
-              } catch {
+              } catch (error) {
+                if (!sqlite.inTransaction()) throw error;
                 // the deliveries stay unleased, for the claim the announcement wakes
                 sqlite.exec('ROLLBACK TO tidings_write');
                 sqlite.exec('RELEASE tidings_write');
@@ -1492,6 +1496,7 @@ export class KyselyStore implements Store {
       retryBase: row.retry_base,
       payload: row.payload,
       ordered: row.ordering_key !== null,
+      leaseUntil,
       callback: {
         id: row.callback_id,
         url: row.url,
