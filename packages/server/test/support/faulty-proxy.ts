@@ -82,7 +82,7 @@ export async function startFaultyProxy(targetPort: number, options: { seed: numb
     path.client.resetAndDestroy();
     path.upstream.resetAndDestroy();
   };
-  /** what happens to a chunk that may pass: false when the fault drawn for it stopped the connection */
+  /** whether a chunk passes, or the fault drawn for it loses or resets its connection instead */
   const passes = (path: Path, fromClient: boolean): boolean => {
     counts.chunks++;
     const draw = random();
