@@ -121,7 +121,8 @@ for (let n = 1; n <= updates; n++) {
 await settled();
 const seconds = (Date.now() - began) / 1000;
 await new Promise((resolve) => setTimeout(resolve, 200));
-const lines = readFileSync(log, 'utf8').slice(start).split('\n');
+// the offset is in bytes: the log holds UTF-8
+const lines = readFileSync(log).subarray(start).toString('utf8').split('\n');
 
 const kinds = new Map<string, number>();
 let total = 0;
