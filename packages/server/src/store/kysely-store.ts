@@ -51,6 +51,10 @@ import type {
   FieldLimits,
 } from './store.ts';
 import { checkFieldLimits, defaultFieldLimits } from './store.ts';
+import { claimDueDeliveries as claimOnPostgres } from './postgres/claim.ts';
+import { recordAttempts as recordOnPostgres } from './postgres/record.ts';
+import type { Runner, Signal } from './postgres/statement.ts';
+import { createProfile as createOnPostgres, updateProfile as updateOnPostgres, type ChangeContext } from './postgres/write-change.ts';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
 /** what a write queued: the callbacks it queued deliveries for */
@@ -172,6 +176,8 @@ export interface KyselyStoreOptions {
   sqlite?: SqliteConnection;
   /** told the SQL of each hot query once (PostgreSQL prepares them) */
   onHotQuery?: (sql: string) => void;
+  /** PostgreSQL's hot path (postgres/write-change.ts, claim.ts, record.ts): one statement a step */
+  postgres?: { run: Runner; signal: Signal };
 }
 
 export class KyselyStore implements Store {
@@ -191,6 +197,7 @@ export class KyselyStore implements Store {
   /** the embedded store's writes waiting for the next shared transaction (see #writeTogether) */
   readonly #pendingWrites: PendingWrite[] = [];
   #writing = false;
+  readonly #postgres: ChangeContext | undefined;
 
   constructor(options: KyselyStoreOptions) {
     this.#firstAttemptDelayMs = options.firstAttemptDelayMs ?? 0;
@@ -203,6 +210,17 @@ export class KyselyStore implements Store {
     this.#crossProcess = options.crossProcess;
     this.#statements = new Statements(options.sqlite, options.onHotQuery);
     this.#sqlite = options.sqlite;
+    this.#postgres = options.postgres && {
+      ...options.postgres,
+      now: () => this.#now(),
+      firstAttemptDelayMs: this.#firstAttemptDelayMs,
+    };
+  }
+
+  /** A change made on PostgreSQL's hot path: this process hears of what it queued, as after #write. */
+  #told<T>(result: { queued: { callbacks: number[] } } & T): T {
+    if (result.queued.callbacks.length > 0) this.#announceQueued(new Set(result.queued.callbacks));
+    return result;
   }
 
   migrate(): Promise<number[]> {
@@ -696,11 +714,12 @@ export class KyselyStore implements Store {
     );
   }
 
-  createProfile(
+  async createProfile(
     accountId: number,
     databaseId: number,
     input: { fields?: Fields; interests?: string[] },
   ): Promise<Profile | null> {
+    if (this.#postgres) return this.#told(await createOnPostgres(this.#postgres, accountId, databaseId, input)).profile;
     return this.#write(async (trx, queued) => {
       if (!(await this.#ownsDatabase(trx, accountId, databaseId))) return null;
       const { ms, stamp } = this.#now();
@@ -729,12 +748,15 @@ export class KyselyStore implements Store {
     return row ? toProfile(row) : null;
   }
 
-  updateProfile(
+  async updateProfile(
     accountId: number,
     id: number,
     input: { fields?: Fields; interests?: string[] },
     limits: FieldLimits = defaultFieldLimits,
   ): Promise<Profile | null> {
+    // after a few writes of others between its read and its write, the update takes the row's lock
+    const optimistic = this.#postgres && (await updateOnPostgres(this.#postgres, accountId, id, input, limits));
+    if (optimistic && optimistic !== 'contended') return this.#told(optimistic).profile;
     return this.#write(async (trx, queued) => {
       await this.#lockProfile(trx, { profileId: id });
       const before = await this.#profileRow(trx, accountId, id);
@@ -1388,6 +1410,7 @@ export class KyselyStore implements Store {
     busy: ReadonlyMap<number, number> = new Map(),
     notes: ClaimNotes = { leftBehind: false },
   ): Promise<DueDelivery[]> {
+    if (this.#postgres) return claimOnPostgres(this.#postgres.run, this.#clock.now(), limit, leaseMs, maxPerCallback, busy, notes);
     // on the embedded store, in the transaction the writes of the moment share (see #writeTogether)
     return this.#write((trx) => this.#claimIn(trx, limit, leaseMs, maxPerCallback, busy, notes));
   }
@@ -1604,7 +1627,12 @@ export class KyselyStore implements Store {
   }
 
   /** Every outcome in one transaction: the worker records what finished meanwhile together. */
-  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
+  async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    if (this.#postgres) {
+      const requeued = await recordOnPostgres(this.#postgres.run, this.#postgres.signal, this.#now(), FAILING_DAYS_BEFORE_DISABLE, outcomes);
+      if (requeued.length > 0) this.#announceQueued(new Set(requeued));
+      return;
+    }
     return this.#write(async (trx, queued) => {
       const now = this.#now();
       for (const outcome of outcomes) await this.#recordOne(trx, queued, outcome, now);

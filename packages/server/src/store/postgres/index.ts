@@ -6,7 +6,8 @@ import { KyselyStore } from '../kysely-store.ts';
 import type { Schema } from '../schema.ts';
 import { replaceNulInText } from '../text.ts';
 import { postgresMigrations } from './migrations.ts';
-import { DeliveriesListener, notifyDeliveriesQueued } from './notifications.ts';
+import { DELIVERIES_CHANNEL, DeliveriesListener, notifyDeliveriesQueued } from './notifications.ts';
+import { poolRunner } from './statement.ts';
 
 /** Any fixed number: every Tidings process takes this advisory lock to migrate, so one migrates at a time. */
 const MIGRATION_LOCK = 7_348_112_906;
@@ -152,6 +153,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
     migrate,
     onHotQuery: (sql) => hotQueries.set(sql, `tidings_${hotQueries.size + 1}`),
+    postgres: { run: poolRunner(pool), signal: { channel: DELIVERIES_CHANNEL, origin } },
     crossProcess: {
       announce: (trx) => notifyDeliveriesQueued(trx, origin),
       listen: (signal) => {
