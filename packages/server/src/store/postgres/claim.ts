@@ -57,6 +57,7 @@ export async function claimDueDeliveries(
       retryBase: row.retry_base,
       payload: row.payload,
       ordered: row.ordering_key !== null,
+      leaseUntil: now + leaseMs,
       callback: {
         id: row.callback_id,
         url: row.url,
