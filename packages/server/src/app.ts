@@ -11,7 +11,9 @@ import { databaseRoutes } from './routes/databases.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { profileRoutes } from './routes/profiles.ts';
 import { subprofileRoutes } from './routes/subprofiles.ts';
+import { storeFault, type StoreFault } from './db/faults.ts';
 import { FieldsLimitReached } from './records/store.ts';
+import { ThrottledLog } from './throttled-log.ts';
 
 export type { AppDeps } from './http/env.ts';
 
@@ -23,8 +25,24 @@ function errorResponse(error: ApiError): Response {
   });
 }
 
+/** Seconds a client is asked to wait after a 503 or a 507: a restart takes seconds, freeing a disk longer. */
+const RETRY_AFTER_SECONDS = { unavailable: 2, full: 10 } as const;
+
+/** The answer to a fault of the infrastructure: 503 or 507 in the error envelope, never a 500. */
+export function faultError(fault: StoreFault): ApiError {
+  const wait = RETRY_AFTER_SECONDS[fault.kind];
+  return fault.kind === 'full'
+    ? new ApiError(507, 'insufficient_storage', `The store has no space left to write (${fault.reason}); nothing was changed, retry in ${wait} s`, {
+        'retry-after': String(wait),
+      })
+    : new ApiError(503, 'store_unavailable', `The store is unavailable (${fault.reason}); the request was not carried out, retry in ${wait} s`, {
+        'retry-after': String(wait),
+      });
+}
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const faultLog = deps.faultLog ?? new ThrottledLog((line) => console.error(line));
   const bundleText = JSON.stringify(deps.contract.bundle);
 
   app.use('*', (c, next) => {
@@ -42,13 +60,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/v1/health', async () => {
     try {
       await deps.store.hasAccounts();
+      if (faultLog.active('health')) faultLog.resolve('health', 'tidings: health check passes again');
       return json('getHealth', 200, { status: 'ok', version: deps.version });
-    } catch {
+    } catch (error) {
+      const fault = storeFault(error);
+      faultLog.report('health', `tidings: health check failed: ${fault?.reason ?? (error as Error).message}; answering 503`);
       return json('getHealth', 503, { status: 'unavailable', version: deps.version });
     }
   });
 
   const v1 = new Hono<AppEnv>();
+  v1.use('*', async (c, next) => {
+    await next();
+    // the first answer after an outage that is not a fault ends it in the log
+    if (c.res.status < 500 && faultLog.active('api unavailable')) faultLog.resolve('api unavailable', 'tidings: the store answers again');
+    if (c.req.method !== 'GET' && c.res.status < 500 && faultLog.active('api full')) faultLog.resolve('api full', 'tidings: the store writes again');
+  });
   v1.use('*', authenticate());
   // a body is read only by the operations that take one (readBody, with the same limit while reading)
   v1.use('*', declaredBodyLimit(deps.config.maxBodyBytes));
@@ -66,6 +93,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError((error) => {
     if (error instanceof ApiError) return errorResponse(error);
     if (error instanceof FieldsLimitReached) return errorResponse(new ApiError(400, 'fields_limit_reached', error.message));
+    const fault = storeFault(error);
+    if (fault !== null) {
+      const answer = faultError(fault);
+      faultLog.report(`api ${fault.kind}`, `tidings: ${fault.reason}; answering ${answer.status} ${answer.code}`);
+      return errorResponse(answer);
+    }
     console.error(error);
     return new Response(JSON.stringify({ error: { message: 'Internal error', code: 'internal_error' } }), {
       status: 500,

@@ -7,6 +7,7 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   postgresPoolSize: number;
+  postgresStatementTimeoutMs: number;
   role: 'all' | 'api' | 'worker';
   bootstrapToken: string | null;
   allowedNetworks: string;
@@ -74,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: env.TIDINGS_DATA_DIR?.trim() || './data',
     databaseUrl,
     postgresPoolSize: integer(env, 'TIDINGS_PG_POOL_SIZE', 10, 1, 1000),
+    postgresStatementTimeoutMs: integer(env, 'TIDINGS_PG_STATEMENT_TIMEOUT_MS', 5000, 100, 600000),
     role: oneOf(env, 'TIDINGS_ROLE', 'all', ['all', 'api', 'worker'] as const),
     bootstrapToken,
     allowedNetworks: env.TIDINGS_ALLOWED_NETWORKS?.trim() ?? '',

@@ -9,7 +9,9 @@ import { createExpressionSandbox } from './expression/index.ts';
 import { Contract } from './http/contract.ts';
 import { loadDocsHtml } from './http/docs.ts';
 import { parseAllowedNetworks } from './net/networks.ts';
+import { storeFault } from './db/faults.ts';
 import { openStore } from './db/open.ts';
+import { ThrottledLog } from './throttled-log.ts';
 import { VERSION } from './version.ts';
 
 function fail(message: string): never {
@@ -29,7 +31,12 @@ async function main(): Promise<void> {
   }
 
   const clock = systemClock;
-  const store = await openStore(config, clock, { backgroundCheckpoints: true }).catch((error: unknown) =>
+  // faults that last (the store away, the disk full) are logged once per interval, not per request
+  const faultLog = new ThrottledLog((line) => console.error(line));
+  const store = await openStore(config, clock, {
+    backgroundCheckpoints: true,
+    onError: (message) => faultLog.report(`store ${message.split(/[:(]/)[0]}`, `tidings store: ${message}`),
+  }).catch((error: unknown) =>
     fail(error instanceof ConfigError ? error.message : `cannot open the store: ${(error as Error).message}`),
   );
   if (config.bootstrapToken !== null && !(await store.hasAccounts())) {
@@ -60,7 +67,11 @@ async function main(): Promise<void> {
           concurrency: config.deliveryConcurrency,
           userAgent: `Tidings/${VERSION}`,
           retentionMs: config.deliveryRetentionDays * 86400_000,
-          onError: (error) => console.error('tidings worker:', error),
+          onError: (error) => {
+            const fault = storeFault(error);
+            if (fault === null) console.error('tidings worker:', error);
+            else faultLog.report(`worker ${fault.kind}`, `tidings worker: ${fault.reason}; deliveries wait until the store is back`);
+          },
         });
   if (worker && store.dialect === 'sqlite') {
     // one process delivers from the embedded store, so leases left behind were held by a process
@@ -81,6 +92,7 @@ async function main(): Promise<void> {
       allowedNetworks,
       version: VERSION,
       docsHtml: loadDocsHtml,
+      faultLog,
     });
     // A request (headers and body) must arrive within TIDINGS_REQUEST_TIMEOUT_MS, its headers within
     // 20 s of it: without these Node waits 300 s for a body that trickles in, holding what came so far.
@@ -98,11 +110,14 @@ async function main(): Promise<void> {
       console.log(
         config.bootstrapToken !== null
           ? '  token the one in TIDINGS_BOOTSTRAP_TOKEN'
-          : '  token create one with: pnpm tidings accounts create NAME',
+          : '  token create one with: ./tidings accounts create NAME',
       );
     });
   } else {
     console.log(`tidings ${VERSION} worker started  (store: ${store.dialect}, role: worker)`);
+    // A worker's own timers do not hold the process open, and while PostgreSQL is away it has no
+    // connection that would: it lives until it is told to stop.
+    setInterval(() => undefined, 3600_000);
   }
 
   let stopping = false;

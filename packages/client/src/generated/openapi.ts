@@ -685,10 +685,12 @@ export interface components {
          *     | `url_not_allowed` | 400 | The callback's `url` points at a loopback, private, link-local or metadata address. |
          *     | `callback_limit_reached` | 400 | The database or collection already has as many callbacks as allowed. |
          *     | `fields_limit_reached` | 400 | After the update the profile or subprofile would hold more than one request may send: over 1,000 fields, or fields larger than the body limit (1 MB by default) as JSON. Nothing was changed. |
-         *     | `service_unavailable` | 503 | The server cannot reach its store; try again later. |
+         *     | `store_unavailable` | 503 | The server cannot reach its store (PostgreSQL restarting or unreachable, a statement past its time limit); nothing was changed; retry after `Retry-After` seconds. |
+         *     | `insufficient_storage` | 507 | The store has no space left to write; nothing was changed; reads and queued deliveries go on; retry after `Retry-After` seconds. |
+         *     | `service_unavailable` | 503 | The contract mock is still starting (the mock only). |
          * @enum {string}
          */
-        ErrorCode: "invalid_access_token" | "forbidden" | "invalid_body" | "unknown_property" | "invalid_parameter" | "unsupported_media_type" | "payload_too_large" | "rate_limited" | "not_found" | "database_id_invalid" | "collection_id_invalid" | "profile_id_invalid" | "subprofile_id_invalid" | "callback_id_invalid" | "delivery_id_invalid" | "database_not_found" | "collection_not_found" | "profile_not_found" | "subprofile_not_found" | "callback_not_found" | "delivery_not_found" | "expression_invalid" | "expression_too_long" | "url_invalid" | "url_not_allowed" | "callback_limit_reached" | "fields_limit_reached" | "service_unavailable";
+        ErrorCode: "invalid_access_token" | "forbidden" | "invalid_body" | "unknown_property" | "invalid_parameter" | "unsupported_media_type" | "payload_too_large" | "rate_limited" | "not_found" | "database_id_invalid" | "collection_id_invalid" | "profile_id_invalid" | "subprofile_id_invalid" | "callback_id_invalid" | "delivery_id_invalid" | "database_not_found" | "collection_not_found" | "profile_not_found" | "subprofile_not_found" | "callback_not_found" | "delivery_not_found" | "expression_invalid" | "expression_too_long" | "url_invalid" | "url_not_allowed" | "callback_limit_reached" | "fields_limit_reached" | "store_unavailable" | "insufficient_storage" | "service_unavailable";
         /** @description Every error answer has this shape. */
         ErrorEnvelope: {
             error: {
@@ -1103,6 +1105,16 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The server cannot reach its store right now: PostgreSQL is restarting, unreachable or too slow (a statement ran past its time limit), or the embedded store is locked. The request was not carried out (only a connection lost at the very moment of a commit can leave a write done but unconfirmed: look before you create again). Send it again after the number of seconds in `Retry-After`. */
+        StoreUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description The access token is read-only and the request would change something. */
         Forbidden: {
             headers: {
@@ -1124,6 +1136,16 @@ export interface components {
         /** @description The body is not sent as `application/json`. */
         UnsupportedMediaType: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The store has no room left to write (the disk of the embedded store, or PostgreSQL's, is full). Nothing was changed; reads and the delivery of what is already queued go on. Send the request again once the operator has freed space, after the number of seconds in `Retry-After`. */
+        InsufficientStorage: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
@@ -1313,6 +1335,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     createDatabase: {
@@ -1344,6 +1367,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getDatabase: {
@@ -1373,6 +1398,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     updateDatabase: {
@@ -1410,6 +1436,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     updateDatabaseWithPost: {
@@ -1447,6 +1475,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     deleteDatabase: {
@@ -1476,6 +1506,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     listCollections: {
@@ -1510,6 +1542,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     createCollection: {
@@ -1548,6 +1581,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     listProfiles: {
@@ -1582,6 +1617,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     createProfile: {
@@ -1620,6 +1656,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     listDatabaseCallbacks: {
@@ -1654,6 +1692,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["DatabaseNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     createDatabaseCallback: {
@@ -1692,6 +1731,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getCollection: {
@@ -1721,6 +1762,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["CollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     updateCollection: {
@@ -1758,6 +1800,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     updateCollectionWithPost: {
@@ -1795,6 +1839,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     deleteCollection: {
@@ -1824,6 +1870,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     listCollectionSubprofiles: {
@@ -1858,6 +1906,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["CollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     listCollectionCallbacks: {
@@ -1892,6 +1941,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["CollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     createCollectionCallback: {
@@ -1930,6 +1980,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getProfile: {
@@ -1959,6 +2011,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["ProfileNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     updateProfile: {
@@ -1996,6 +2049,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     updateProfileWithPost: {
@@ -2033,6 +2088,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     deleteProfile: {
@@ -2062,6 +2119,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["ProfileNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     listProfileSubprofiles: {
@@ -2101,6 +2160,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["ProfileOrCollectionNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     createSubprofile: {
@@ -2144,6 +2204,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getSubprofile: {
@@ -2173,6 +2235,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["SubprofileNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     updateSubprofile: {
@@ -2210,6 +2273,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     updateSubprofileWithPost: {
@@ -2247,6 +2312,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     deleteSubprofile: {
@@ -2276,6 +2343,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SubprofileNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getCallback: {
@@ -2305,6 +2374,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     updateCallback: {
@@ -2342,6 +2412,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     updateCallbackWithPost: {
@@ -2379,6 +2451,8 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     deleteCallback: {
@@ -2408,6 +2482,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getCallbackSecret: {
@@ -2438,6 +2514,7 @@ export interface operations {
             403: components["responses"]["SecretForbidden"];
             404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     rotateCallbackSecret: {
@@ -2469,6 +2546,8 @@ export interface operations {
             404: components["responses"]["CallbackNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     sendTestMessage: {
@@ -2500,6 +2579,8 @@ export interface operations {
             404: components["responses"]["CallbackNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     listCallbackDeliveries: {
@@ -2536,6 +2617,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     getDelivery: {
@@ -2565,6 +2647,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["DeliveryNotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
         };
     };
     retryDelivery: {
@@ -2596,6 +2679,8 @@ export interface operations {
             404: components["responses"]["DeliveryNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getHealth: {

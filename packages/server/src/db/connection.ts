@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { formatTimestamp, type Clock } from '../clock.ts';
 import type { Schema } from './schema.ts';
 import { Statements, type SqliteConnection } from './statements.ts';
+import type { Runner, Signal } from './postgres/prepared.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Schema> | Transaction<Schema>;
@@ -41,6 +42,8 @@ export interface ConnectionOptions {
   sqlite?: SqliteConnection;
   /** told the SQL of each hot query once (PostgreSQL prepares them) */
   onHotQuery?: (sql: string) => void;
+  /** PostgreSQL's hot path (queue/postgres/: write-change, claim, record): one statement a step */
+  postgres?: { run: Runner; signal: Signal };
 }
 
 interface PendingWrite {
@@ -57,6 +60,8 @@ export class Connection {
   readonly dialect: Dialect;
   readonly clock: Clock;
   readonly statements: Statements;
+  /** set on PostgreSQL: the hot path's statements run through it (queue/postgres/) */
+  readonly postgres: ConnectionOptions['postgres'];
   readonly #crossProcess: ConnectionOptions['crossProcess'];
   readonly #sqlite: SqliteConnection | undefined;
   readonly #queuedListeners: Array<(callbackIds: ReadonlySet<number> | null) => void> = [];
@@ -70,6 +75,7 @@ export class Connection {
     this.dialect = options.dialect;
     this.clock = options.clock;
     this.#crossProcess = options.crossProcess;
+    this.postgres = options.postgres;
     this.statements = new Statements(options.sqlite, options.onHotQuery);
     this.#sqlite = options.sqlite;
   }
@@ -89,6 +95,11 @@ export class Connection {
   /** What the embedded store's shared transactions that queued deliveries end with (the last one given). */
   endWritesWith(tail: () => TransactionTail | null): void {
     this.#tail = tail;
+  }
+
+  /** What a statement of PostgreSQL's hot path queued (it notified other processes itself): this one hears of it too. */
+  told(callbackIds: readonly number[]): void {
+    if (callbackIds.length > 0) this.#announceQueued(new Set(callbackIds));
   }
 
   #announceQueued(callbackIds: ReadonlySet<number> | null): void {
@@ -155,6 +166,9 @@ export class Connection {
                 outcomes.push({ value });
                 for (const id of own.callbacks) queued.callbacks.add(id);
               } catch (error) {
+                // a full disk (or an I/O error) ends the whole transaction, not only this write's part:
+                // nothing of the batch is written, and every write in it hears why
+                if (!sqlite.inTransaction()) throw error;
                 sqlite.exec('ROLLBACK TO tidings_write');
                 sqlite.exec('RELEASE tidings_write');
                 outcomes.push({ error });
@@ -167,7 +181,8 @@ export class Connection {
               try {
                 await tail.run(trx);
                 sqlite.exec('RELEASE tidings_write');
-              } catch {
+              } catch (error) {
+                if (!sqlite.inTransaction()) throw error;
                 // the deliveries stay unleased, for the claim the announcement wakes
                 sqlite.exec('ROLLBACK TO tidings_write');
                 sqlite.exec('RELEASE tidings_write');

@@ -11,14 +11,16 @@ import type { Store } from '../records/store.ts';
 export async function openStore(
   config: Config,
   clock: Clock,
-  options: { migrate?: boolean; backgroundCheckpoints?: boolean } = {},
+  options: { migrate?: boolean; backgroundCheckpoints?: boolean; onError?: (message: string) => void } = {},
 ): Promise<Store> {
   const firstAttemptDelayMs = (config.retryScheduleSeconds[0] ?? 0) * 1000;
   if (config.databaseUrl !== null) {
     return openPostgresStore(config.databaseUrl, clock, {
       poolSize: config.postgresPoolSize,
+      statementTimeoutMs: config.postgresStatementTimeoutMs,
       firstAttemptDelayMs,
       ...(options.migrate !== undefined && { migrate: options.migrate }),
+      ...(options.onError !== undefined && { onError: options.onError }),
     });
   }
   return openSqliteStore(config.dataDir, clock, { firstAttemptDelayMs, ...options });

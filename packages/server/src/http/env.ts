@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
 import type { AllowedNetworks } from '../net/networks.ts';
 import type { Principal, Store } from '../records/store.ts';
+import type { ThrottledLog } from '../throttled-log.ts';
 import type { Contract } from './contract.ts';
 
 /** Everything the HTTP app depends on, passed in by main.ts or a test. */
@@ -14,6 +15,8 @@ export interface AppDeps {
   sandbox: ExpressionSandbox;
   allowedNetworks: AllowedNetworks;
   version: string;
+  /** where faults of the store are logged, once per interval (main.ts shares it with the worker) */
+  faultLog?: ThrottledLog;
   /** serves the Redoc page at /docs when given */
   docsHtml?: () => string | null;
 }

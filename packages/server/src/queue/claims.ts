@@ -3,6 +3,7 @@
 import { sql, type Expression, type RawBuilder, type Transaction } from 'kysely';
 import type { Connection } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
+import { claimDueDeliveries as claimOnPostgres } from './postgres/claim.ts';
 import type { ClaimNotes, DueDelivery, JoinedClaim } from './types.ts';
 
 /** Final states hold no schedule; only pending and failed deliveries are ever claimed. */
@@ -50,6 +51,8 @@ export class Claims {
     busy: ReadonlyMap<number, number> = new Map(),
     notes: ClaimNotes = { leftBehind: false },
   ): Promise<DueDelivery[]> {
+    const postgres = this.#connection.postgres;
+    if (postgres) return claimOnPostgres(postgres.run, this.#connection.clock.now(), limit, leaseMs, maxPerCallback, busy, notes);
     // on the embedded store, in the transaction the writes of the moment share (see db/connection.ts)
     return this.#connection.write((trx) => this.#claimIn(trx, limit, leaseMs, maxPerCallback, busy, notes));
   }
@@ -158,6 +161,7 @@ export class Claims {
       retryBase: row.retry_base,
       payload: row.payload,
       ordered: row.ordering_key !== null,
+      leaseUntil,
       callback: {
         id: row.callback_id,
         url: row.url,

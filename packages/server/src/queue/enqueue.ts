@@ -9,12 +9,12 @@ const DELIVERY_INSERT_CHUNK = 50;
 
 export class Enqueue {
   readonly #connection: Connection;
-  readonly #firstAttemptDelayMs: number;
+  readonly firstAttemptDelayMs: number;
 
   /** `firstAttemptDelayMs`: the retry schedule's first entry, how long after a change its first attempt is due */
   constructor(connection: Connection, firstAttemptDelayMs: number) {
     this.#connection = connection;
-    this.#firstAttemptDelayMs = firstAttemptDelayMs;
+    this.firstAttemptDelayMs = firstAttemptDelayMs;
   }
 
   /**
@@ -60,7 +60,7 @@ export class Enqueue {
       [accountId, databaseId, payload, nowMs],
     );
     if (event === undefined) throw new Error('the event was not stored');
-    const dueAt = nowMs + this.#firstAttemptDelayMs;
+    const dueAt = nowMs + this.firstAttemptDelayMs;
     for (let start = 0; start < callbacks.length; start += DELIVERY_INSERT_CHUNK) {
       const rows = callbacks.slice(start, start + DELIVERY_INSERT_CHUNK).map((callback) => ({
         account_id: accountId,

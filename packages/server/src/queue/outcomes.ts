@@ -4,6 +4,7 @@ import type { Transaction } from 'kysely';
 import { formatTimestamp } from '../clock.ts';
 import type { Connection, Queued } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
+import { recordAttempts as recordOnPostgres } from './postgres/record.ts';
 import { applyRetryRequest } from './retries.ts';
 import type { AttemptOutcome } from './types.ts';
 
@@ -18,7 +19,12 @@ export class Outcomes {
   }
 
   /** Every outcome in one transaction: the worker records what finished meanwhile together. */
-  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
+  async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    const postgres = this.#connection.postgres;
+    if (postgres) {
+      this.#connection.told(await recordOnPostgres(postgres.run, postgres.signal, this.#connection.now(), FAILING_DAYS_BEFORE_DISABLE, outcomes));
+      return;
+    }
     return this.#connection.write(async (trx, queued) => {
       const now = this.#connection.now();
       for (const outcome of outcomes) await this.#recordOne(trx, queued, outcome, now);

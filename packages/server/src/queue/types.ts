@@ -10,6 +10,8 @@ export interface DueDelivery {
   payload: string;
   /** whether the delivery has an ordering key: the next one of its key may be due once it is done */
   ordered: boolean;
+  /** when the lease this claim wrote runs out (epoch ms): then another worker may claim the delivery */
+  leaseUntil: number;
   callback: {
     id: number;
     url: string;

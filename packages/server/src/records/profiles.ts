@@ -6,6 +6,7 @@ import type { Schema } from '../db/schema.ts';
 import type { Enqueue } from '../queue/enqueue.ts';
 import { changedFields, type Fields } from '../queue/message.ts';
 import type { Databases } from './databases.ts';
+import { createProfile as createOnPostgres, updateProfile as updateOnPostgres, type ChangeContext } from './postgres/write-change.ts';
 import { profileMessage, subprofileMessage } from './messages.ts';
 import { listPage, toProfile, type ProfileRow } from './rows.ts';
 import { checkFieldLimits, defaultFieldLimits, type FieldLimits, type Page } from './store.ts';
@@ -60,11 +61,23 @@ export class Profiles {
     );
   }
 
-  createProfile(
+  /** PostgreSQL's two-statement path for profile writes (postgres/write-change.ts) */
+  #onPostgres(): ChangeContext | undefined {
+    const postgres = this.#connection.postgres;
+    return postgres && { ...postgres, now: () => this.#connection.now(), firstAttemptDelayMs: this.#enqueue.firstAttemptDelayMs };
+  }
+
+  async createProfile(
     accountId: number,
     databaseId: number,
     input: { fields?: Fields; interests?: string[] },
   ): Promise<Profile | null> {
+    const postgres = this.#onPostgres();
+    if (postgres) {
+      const created = await createOnPostgres(postgres, accountId, databaseId, input);
+      this.#connection.told(created.queued.callbacks);
+      return created.profile;
+    }
     return this.#connection.write(async (trx, queued) => {
       if (!(await this.#databases.owns(trx, accountId, databaseId))) return null;
       const { ms, stamp } = this.#connection.now();
@@ -93,12 +106,19 @@ export class Profiles {
     return row ? toProfile(row) : null;
   }
 
-  updateProfile(
+  async updateProfile(
     accountId: number,
     id: number,
     input: { fields?: Fields; interests?: string[] },
     limits: FieldLimits = defaultFieldLimits,
   ): Promise<Profile | null> {
+    const postgres = this.#onPostgres();
+    // after a few writes of others between its read and its write, the update takes the row's lock
+    const optimistic = postgres && (await updateOnPostgres(postgres, accountId, id, input, limits));
+    if (optimistic && optimistic !== 'contended') {
+      this.#connection.told(optimistic.queued.callbacks);
+      return optimistic.profile;
+    }
     return this.#connection.write(async (trx, queued) => {
       await lockProfile(this.#connection, trx, { profileId: id });
       const before = await this.row(trx, accountId, id);

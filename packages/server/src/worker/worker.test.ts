@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackMessage } from '@tidings/spec';
 import { compileSchema } from '../http/contract.ts';
-import { checker, createHarness, type Harness } from '../../test/support/harness.ts';
+import { checker, createHarness, sandbox, type Harness } from '../../test/support/harness.ts';
 import { answer, eventually, startReceiver, type Receiver } from '../../test/support/receiver.ts';
 
 const validateMessage = compileSchema(checker.contract.ajv, { $ref: '#/components/schemas/CallbackMessage' });
@@ -573,6 +573,34 @@ describe('deleting a callback while its message is in flight', () => {
       const detail = (await h.request('GET', `/v1/delivery/${delivery?.ID}`)).body as { attemptLog: unknown[] };
       expect(detail.attemptLog).toHaveLength(1);
     }
+  });
+});
+
+describe('leases', () => {
+  it('does not start a send that could outlast its lease, and the next claim sends it once', async () => {
+    const callback = await createCallback('database/1', { expression: "company == 'Apple'" });
+    // the evaluation stalls (here: the clock jumps) until the lease is nearly gone: another worker
+    // may claim the delivery now, so this one must not send it as well
+    const real = sandbox();
+    let stalls = 1;
+    const stalling = {
+      ...real,
+      evaluate: async (...args: Parameters<typeof real.evaluate>) => {
+        if (stalls-- > 0) h.clock.advance(h.config.deliveryTimeoutMs + 9_000);
+        return real.evaluate(...args);
+      },
+    };
+    const worker = h.startWorker({ sandbox: stalling, pollIntervalMs: 3_600_000 });
+    await h.request('POST', '/v1/database/1/profiles', { body: { fields: { company: 'Apple' } } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.requests).toHaveLength(0);
+    // once the lease has run out, the delivery is claimed again and sent, once
+    h.clock.advance(1_001);
+    worker.wake();
+    await receiver.waitFor(1);
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'succeeded');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(1);
   });
 });
 

@@ -4,6 +4,7 @@
 import type { CallbackMessage } from '@tidings/spec';
 import { formatTimestamp, type Clock } from '../clock.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
+import { storeFault } from '../db/faults.ts';
 import type { AttemptOutcome, ClaimNotes, DueDelivery, JoinedClaim } from '../queue/types.ts';
 import type { Store } from '../records/store.ts';
 import { renderBody } from '../receiver/render.ts';
@@ -39,6 +40,9 @@ const CLAIM_BATCH = 100;
 const SATURATED_CLAIM_DELAY_MS = 20;
 /** outcomes recorded by one transaction at most */
 const RECORD_BATCH = 200;
+/** first and longest wait before recording outcomes again while the store is away */
+const RECORD_RETRY_FIRST_MS = 100;
+const RECORD_RETRY_LAST_MS = 5_000;
 
 interface PendingRecord {
   outcome: AttemptOutcome;
@@ -304,6 +308,10 @@ export class DeliveryWorker {
     const prepared = await this.#prepare(delivery);
     if (prepared.kind === 'discard') return this.#options.store.discardDelivery(delivery.id);
     if (prepared.kind === 'record') return this.#record(prepared.outcome);
+    // A send must end (by its time limit) before the lease does, or another worker may claim the
+    // delivery and send it while this one still is. After a stall (the store, this process) that
+    // ate the margin, the delivery is left to whoever claims it next: late, never twice at once.
+    if (this.#options.clock.now() + this.#options.deliveryTimeoutMs >= delivery.leaseUntil) return;
     const result = await this.#options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
     const outcome = isSuccess(result) ? this.#handleSuccess(delivery, result) : this.#handleFailure(delivery, result);
     await this.#record(outcome);
@@ -324,14 +332,28 @@ export class DeliveryWorker {
     });
   }
 
+  /**
+   * While the store is away (restarting, unreachable, its disk full) outcomes wait in memory and are
+   * recorded once it is back: dropped, each would be sent again when its lease ran out. They are
+   * bounded by the worker's slots, which they keep meanwhile, so nothing more is claimed.
+   */
   async #recordPending(): Promise<void> {
+    let wait = RECORD_RETRY_FIRST_MS;
     while (this.#unrecorded.length > 0) {
       const batch = this.#unrecorded.splice(0, RECORD_BATCH);
       try {
         await this.#options.store.recordAttempts(batch.map((pending) => pending.outcome));
         for (const pending of batch) pending.recorded();
+        wait = RECORD_RETRY_FIRST_MS;
       } catch (error) {
-        for (const pending of batch) pending.failed(error);
+        if (storeFault(error) === null) {
+          for (const pending of batch) pending.failed(error);
+          continue;
+        }
+        this.#options.onError?.(error);
+        this.#unrecorded.unshift(...batch);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, RECORD_RETRY_LAST_MS);
       }
     }
     this.#recording = false;

@@ -6,10 +6,19 @@ import { KyselyStore } from '../../records/kysely-store.ts';
 import type { Schema } from '../schema.ts';
 import { replaceNulInText } from '../text.ts';
 import { postgresMigrations } from './migrations.ts';
-import { DeliveriesListener, notifyDeliveriesQueued } from './notifications.ts';
+import { DELIVERIES_CHANNEL, DeliveriesListener, notifyDeliveriesQueued } from './notifications.ts';
+import { poolRunner } from './prepared.ts';
 
 /** Any fixed number: every Tidings process takes this advisory lock to migrate, so one migrates at a time. */
 const MIGRATION_LOCK = 7_348_112_906;
+
+/** how long the client waits for a migration (or for another process's) before it gives up */
+const MIGRATION_TIMEOUT_MS = 3600_000;
+
+/** pg reads query_timeout from a query's config as well as from the client's; its types omit it */
+function migrationQuery(text: string, values: unknown[] = []): pg.QueryConfig {
+  return { text, values, query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig;
+}
 
 const INT8_OID = 20;
 
@@ -25,6 +34,12 @@ const types: pg.CustomTypesConfig = {
 export interface PostgresStoreOptions {
   /** connections in the pool of this process (the LISTEN connection of a worker comes on top) */
   poolSize?: number;
+  /**
+   * The longest a statement may run (PostgreSQL's statement_timeout; default 5 s): a lock held for
+   * long or a stalled server makes requests answer 503 store_unavailable instead of waiting. The
+   * client gives up on its own 5 s later, for a server that does not answer at all.
+   */
+  statementTimeoutMs?: number;
   firstAttemptDelayMs?: number;
   /** apply pending migrations on open (default true); `pnpm tidings migrate` opens without */
   migrate?: boolean;
@@ -35,7 +50,9 @@ export interface PostgresStoreOptions {
 /**
  * The pool as Kysely sees it, with the hot queries (statements.ts) run as prepared statements: each
  * connection parses and plans one once, instead of on every call (the claim's plan alone cost more
- * than running it). `hotQueries` maps their SQL to a statement name.
+ * than running it). `hotQueries` maps their SQL to a statement name. A connection whose query the
+ * client gave up on (no answer within query_timeout) is closed when released rather than reused: its
+ * next query would queue behind the one still running.
  */
 function preparing(pool: pg.Pool, hotQueries: ReadonlyMap<string, string>): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
@@ -46,12 +63,18 @@ function preparing(pool: pg.Pool, hotQueries: ReadonlyMap<string, string>): Post
       const client = await pool.connect();
       let wrapped = clients.get(client);
       if (wrapped === undefined) {
+        let stuck = false;
+        const noteStuck = (error: unknown) => {
+          if ((error as Error).message === 'Query read timeout') stuck = true;
+          throw error;
+        };
         wrapped = {
           processID: (client as pg.PoolClient & { processID?: number }).processID,
-          release: (destroy?: boolean) => client.release(destroy),
+          release: (destroy?: boolean) => client.release(destroy || stuck),
           query: ((query: unknown, values?: unknown[]) => {
             const name = typeof query === 'string' ? hotQueries.get(query) : undefined;
-            return name === undefined ? client.query(query as never, values as never) : client.query({ name, text: query as string, values: values ?? [] });
+            const running = name === undefined ? client.query(query as never, values as never) : client.query({ name, text: query as string, values: values ?? [] });
+            return (running as Promise<unknown>).catch(noteStuck);
           }) as unknown as PostgresPoolClient['query'],
         };
         clients.set(client, wrapped);
@@ -64,11 +87,23 @@ function preparing(pool: pg.Pool, hotQueries: ReadonlyMap<string, string>): Post
 /** The PostgreSQL store: a pool over DATABASE_URL, migrated on open under an advisory lock. */
 export async function openPostgresStore(url: string, clock: Clock, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
   const onError = options.onError ?? ((message: string) => console.error(`tidings postgres: ${message}`));
-  const clientConfig: pg.ClientConfig = { connectionString: url, types, application_name: 'tidings', connectionTimeoutMillis: 10_000 };
+  const statementTimeoutMs = options.statementTimeoutMs ?? 5000;
+  const clientConfig: pg.ClientConfig = {
+    connectionString: url,
+    types,
+    application_name: 'tidings',
+    // also the longest a request waits for a free connection of the pool
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 5_000,
+  };
   const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10 });
-  // an idle connection that the server closes (restart, failover) is dropped from the pool; without a
-  // listener the error would end the process
+  // An idle connection that the server closes (restart, failover) is dropped from the pool: the pool
+  // listens for that. A connection checked out (mid-transaction, or between two queries of one) has
+  // no listener of the pool's, and an 'error' event nobody listens to ends the process: this one is
+  // every connection's for its whole life. The query under way fails on its own and reaches its caller.
   pool.on('error', (error) => onError(`idle connection lost: ${error.message}`));
+  pool.on('connect', (client) => client.on('error', (error) => onError(`connection lost: ${error.message}`)));
   const hotQueries = new Map<string, string>();
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparing(pool, hotQueries) }), plugins: [replaceNulInText] });
   const listeners: DeliveriesListener[] = [];
@@ -77,8 +112,10 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
+      // a migration (an index over a large table) may take longer than a request's statement may
+      await client.query('SET LOCAL statement_timeout = 0');
       // one process at a time; the others wait here and then find everything applied
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(migrationQuery('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]));
       await client.query(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)',
       );
@@ -88,7 +125,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
       const ran: number[] = [];
       for (const migration of postgresMigrations) {
         if (applied.has(migration.version)) continue;
-        await client.query(migration.sql);
+        await client.query(migrationQuery(migration.sql));
         await client.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [
           migration.version,
           migration.name,
@@ -116,6 +153,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
     migrate,
     onHotQuery: (sql) => hotQueries.set(sql, `tidings_${hotQueries.size + 1}`),
+    postgres: { run: poolRunner(pool), signal: { channel: DELIVERIES_CHANNEL, origin } },
     crossProcess: {
       announce: (trx) => notifyDeliveriesQueued(trx, origin),
       listen: (signal) => {

@@ -8,7 +8,7 @@ import type { Schema } from '../schema.ts';
 export const DELIVERIES_CHANNEL = 'tidings_deliveries';
 
 const FIRST_RETRY_MS = 100;
-const LAST_RETRY_MS = 30_000;
+const LAST_RETRY_MS = 10_000;
 
 /**
  * Sends the signal as part of the caller's transaction: PostgreSQL delivers it on commit only. The
@@ -21,7 +21,7 @@ export async function notifyDeliveriesQueued(trx: Transaction<Schema>, origin: s
 
 /**
  * One connection that LISTENs and calls `onSignal` for every notification. When the connection drops
- * it reconnects with exponential backoff (100 ms up to 30 s) and calls `onSignal` once connected
+ * it reconnects with exponential backoff (100 ms up to 10 s) and calls `onSignal` once connected
  * again, since anything queued meanwhile was not heard.
  */
 export class DeliveriesListener {

@@ -1,5 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
@@ -11,7 +11,18 @@ export const SQLITE_FILE = 'tidings.sqlite';
 /** Opens the embedded store file with the settings Tidings relies on. */
 export function openSqlite(dataDir: string): DatabaseSync {
   mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(join(dataDir, SQLITE_FILE));
+  const file = join(dataDir, SQLITE_FILE);
+  // SQLite would open a file it cannot write and fail on the first write, or fail with "unable to
+  // open database file": say which directory and why, before anything else
+  for (const path of existsSync(file) ? [dataDir, file] : [dataDir]) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'EROFS' ? 'it is on a read-only file system' : (error as Error).message;
+      throw new Error(`the embedded store cannot write to ${path} (TIDINGS_DATA_DIR): ${reason}`);
+    }
+  }
+  const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
@@ -34,12 +45,16 @@ export function kyselySqliteAdapter(db: DatabaseSync): SqliteDatabase & { statem
     let entry = cache.get(sql);
     if (entry === undefined) {
       const prepared = db.prepare(sql);
+      const rollback = /^rollback$/i.test(sql.trim());
       entry = {
         prepared,
         // columns() allocates a descriptor per column: ask once per statement, not per run
         reader: prepared.columns().length > 0,
         all: (parameters) => prepared.all(...(parameters as never[])),
-        run: (parameters) => prepared.run(...(parameters as never[])),
+        // SQLite rolls a transaction back by itself when a write fails for want of disk space (or
+        // memory, or on an I/O error): Kysely's ROLLBACK then finds none and its error ("no
+        // transaction is active") would take the place of the one that says what happened
+        run: rollback && !db.isTransaction ? () => ({ changes: 0, lastInsertRowid: 0 }) : (parameters) => prepared.run(...(parameters as never[])),
         iterate: (parameters) => prepared.iterate(...(parameters as never[])),
       };
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
