@@ -86,6 +86,11 @@ export class KyselyStore implements Store {
     return this.#migrate();
   }
 
+  /** The SQL of the hot queries this store has run, by key (src/db/queries/ is made from it). */
+  compiledQueries(): ReadonlyMap<string, string> {
+    return this.#connection.statements.compiled();
+  }
+
   close(): Promise<void> {
     return this.#close();
   }
