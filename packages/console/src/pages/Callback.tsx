@@ -105,7 +105,7 @@ export function CallbackPage({ callbackID }: { callbackID: string }) {
           {session.readOnly ? null : <Secret callbackID={callbackID} />}
         </>
       ) : null}
-      <Deliveries callbackID={callbackID} />
+      {callback.isError ? null : <Deliveries callbackID={callbackID} />}
     </>
   );
 }
@@ -138,7 +138,7 @@ function Secret({ callbackID }: { callbackID: string }) {
       {shown ? (
         <>
           <p className="secret">
-            <code aria-label="Signing secret">{shown.secret}</code>
+            <code>{shown.secret}</code>
           </p>
           {shown.previous.length > 0 ? (
             <ul className="muted">
