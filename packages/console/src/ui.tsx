@@ -66,9 +66,15 @@ export function Pager({ page, to }: { page: { start: number; limit: number; coun
   );
 }
 
+/** A contract timestamp (`YYYY-MM-DD HH:MM:SS`, UTC) in the reader's time zone, UTC on hover. */
 export function Time({ value }: { value: string | null }) {
   if (value === null) return <span className="muted">—</span>;
-  return <time dateTime={value}>{new Date(value).toLocaleString()}</time>;
+  const iso = `${value.replace(' ', 'T')}Z`;
+  return (
+    <time dateTime={iso} title={`${value} UTC`}>
+      {new Date(iso).toLocaleString()}
+    </time>
+  );
 }
 
 /** `?start=…` read from the URL: a page number a person can bookmark, and back to. */
