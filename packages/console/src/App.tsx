@@ -40,6 +40,7 @@ export function App() {
   const location = useLocation();
 
   useEffect(() => {
+    if (session !== null && location.path === '/sign-in') navigate('/databases', { replace: true });
     if (session === null && location.path !== '/sign-in') {
       const next = location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + (location.query.size ? `?${location.query}` : ''))}`;
       navigate(`/sign-in${next}`, { replace: true });
@@ -82,7 +83,7 @@ export function App() {
           </button>
         </div>
       </header>
-      <main id="main">{location.path === '/sign-in' ? page('/databases', session.readOnly) : page(location.path, session.readOnly)}</main>
+      <main id="main">{location.path === '/sign-in' ? null : page(location.path, session.readOnly)}</main>
     </ApiContext.Provider>
   );
 }
