@@ -1,6 +1,6 @@
 // verifyWebhook against messages signed by the reference implementation (standardwebhooks), the
 // contract's known-answer example, and every way a message can be wrong.
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
@@ -195,5 +195,40 @@ describe('verifyWebhook in a Hono app, as the README shows it', () => {
     expect(seen).toEqual([message]);
     const forged = await app.request('/hooks/tidings', { method: 'POST', headers: signedHeaders(body, { secrets: [OTHER_SECRET] }), body }, env);
     expect([forged.status, await forged.text()]).toEqual([400, 'no_matching_signature']);
+  });
+});
+
+describe('verifyWebhook with Ed25519 (v1a) public keys', () => {
+  const pair = () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url');
+    return { privateKey, publicKey: `whpk_${raw.toString('base64')}` };
+  };
+  const v1aHeaders = (privateKey: KeyObject, payload: string, id = 'msg_ed25519') => {
+    const timestamp = String(Math.floor(now.getTime() / 1000));
+    const signature = sign(null, Buffer.from(`${id}.${timestamp}.${payload}`), privateKey).toString('base64');
+    return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1a,${signature}`, 'content-type': 'application/json' };
+  };
+
+  it('accepts a message whose v1a signature the whpk_ public key verifies', async () => {
+    const { privateKey, publicKey } = pair();
+    expect(await verifyWebhook({ secret: publicKey, headers: v1aHeaders(privateKey, body), body, now })).toEqual(message);
+  });
+
+  it('refuses another key, a changed body, and v1 signatures for a public key', async () => {
+    const { privateKey } = pair();
+    const other = pair();
+    await expect(verifyWebhook({ secret: other.publicKey, headers: v1aHeaders(privateKey, body), body, now })).rejects.toMatchObject({ code: 'no_matching_signature' });
+    const mine = pair();
+    await expect(verifyWebhook({ secret: mine.publicKey, headers: v1aHeaders(mine.privateKey, body), body: body.replace('Amsterdam', 'Rotterdam'), now })).rejects.toMatchObject({
+      code: 'no_matching_signature',
+    });
+    await expect(verifyWebhook({ secret: mine.publicKey, headers: signedHeaders(body), body, now })).rejects.toMatchObject({ code: 'no_matching_signature' });
+  });
+
+  it('accepts either kind during a switch, and turns a private key away as a mistake', async () => {
+    const { privateKey, publicKey } = pair();
+    expect(await verifyWebhook({ secrets: [SECRET, publicKey], headers: v1aHeaders(privateKey, body), body, now })).toEqual(message);
+    await expect(verifyWebhook({ secret: 'whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=', headers: signedHeaders(body), body, now })).rejects.toThrow(TypeError);
   });
 });

@@ -1,6 +1,7 @@
 // verifyWebhook: checks a Standard Webhooks signature the way a receiver must — every `v1,`
-// signature of the header against every secret, the timestamp within a tolerance — and only then
-// reads the body (JSON or XML) into a CallbackMessage.
+// signature of the header against every secret (or every `v1a,` signature against every `whpk_`
+// public key, for a callback that signs with Ed25519), the timestamp within a tolerance — and only
+// then reads the body (JSON or XML) into a CallbackMessage.
 //
 // Web Crypto (crypto.subtle) rather than node:crypto, so the same code runs in Node 20+, Deno, Bun
 // and edge runtimes (Cloudflare Workers, Vercel). The expected MAC is computed once per secret and
@@ -48,7 +49,7 @@ interface VerifyWebhookBase {
 export type VerifyWebhookOptions = VerifyWebhookBase &
   (
     | {
-        /** The callback's secret, `whsec_…`, as the API answered it. */
+        /** The callback's secret, `whsec_…`, or its public key `whpk_…` (signing `ed25519`), as the API answered it. */
         secret: string;
         secrets?: never;
       }
@@ -61,6 +62,9 @@ export type VerifyWebhookOptions = VerifyWebhookBase &
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
 const SECRET_PREFIX = 'whsec_';
+const PUBLIC_KEY_PREFIX = 'whpk_';
+/** `v1a` signatures checked at most: each costs an Ed25519 verification, so a stuffed header cannot cost more */
+const MOST_ASYMMETRIC_SIGNATURES = 8;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const encoder = new TextEncoder();
 
@@ -72,13 +76,19 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> | null {
   return bytes;
 }
 
-function secretKey(secret: string): Uint8Array<ArrayBuffer> {
-  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-  const key = decodeBase64(encoded);
-  if (key === null || key.length === 0) {
-    throw new TypeError('verifyWebhook: a secret must be whsec_ followed by base64, as the Tidings API answers it');
+type VerificationKey = { kind: 'v1'; key: Uint8Array<ArrayBuffer> } | { kind: 'v1a'; key: Uint8Array<ArrayBuffer> };
+
+function verificationKey(secret: string): VerificationKey {
+  if (secret.startsWith('whsk_')) {
+    throw new TypeError('verifyWebhook: that is the callback’s private key (whsk_); a receiver verifies with its public key, whpk_');
   }
-  return key;
+  const asymmetric = secret.startsWith(PUBLIC_KEY_PREFIX);
+  const encoded = asymmetric ? secret.slice(PUBLIC_KEY_PREFIX.length) : secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  const key = decodeBase64(encoded);
+  if (key === null || key.length === 0 || (asymmetric && key.length !== 32)) {
+    throw new TypeError('verifyWebhook: a secret must be whsec_ (or a public key whpk_) followed by base64, as the Tidings API answers it');
+  }
+  return { kind: asymmetric ? 'v1a' : 'v1', key };
 }
 
 function readHeader(headers: WebhookHeaders, name: string): string | undefined {
@@ -104,24 +114,35 @@ function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
   return difference === 0;
 }
 
-/** The `v1` signatures of the header, decoded; anything else in it is ignored. */
-function signaturesOf(header: string): Uint8Array[] {
-  const signatures: Uint8Array[] = [];
+/** The signatures of one version (`v1` or `v1a`) in the header, decoded; anything else in it is ignored. */
+function signaturesOf(header: string, wanted: 'v1' | 'v1a'): Array<Uint8Array<ArrayBuffer>> {
+  const signatures: Array<Uint8Array<ArrayBuffer>> = [];
   for (const token of header.split(/\s+/)) {
     // Node joins a repeated header with ", ", which leaves a comma after a signature.
     const [version, encoded] = token.replace(/,$/, '').split(',', 2);
-    if (version !== 'v1' || encoded === undefined) continue;
+    if (version !== wanted || encoded === undefined) continue;
     const signature = decodeBase64(encoded);
     if (signature !== null) signatures.push(signature);
   }
   return signatures;
 }
 
-async function hmacSha256(key: Uint8Array<ArrayBuffer>, content: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+function subtleCrypto(): NonNullable<typeof globalThis.crypto>['subtle'] {
   const subtle = globalThis.crypto?.subtle;
   if (subtle === undefined) {
     throw new Error('verifyWebhook needs the Web Crypto API (globalThis.crypto.subtle): Node.js 20+, Deno, Bun or an edge runtime');
   }
+  return subtle;
+}
+
+async function ed25519Verifies(publicKey: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>, content: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  const subtle = subtleCrypto();
+  const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+  return subtle.verify({ name: 'Ed25519' }, key, signature, content);
+}
+
+async function hmacSha256(key: Uint8Array<ArrayBuffer>, content: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const subtle = subtleCrypto();
   const cryptoKey = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await subtle.sign('HMAC', cryptoKey, content));
 }
@@ -160,7 +181,8 @@ function parseMessage(bytes: Uint8Array, contentType: string | undefined): Callb
  *
  * Checks, in order: the three `webhook-*` headers are there; `webhook-timestamp` is within
  * `toleranceSeconds` (300) of `now`; one of the `v1,` signatures in `webhook-signature` is the
- * HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` under one of the secrets. Pass the body
+ * HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` under one of the secrets, or one of its
+ * `v1a,` signatures is the Ed25519 signature of the same under one of the `whpk_` public keys. Pass the body
  * exactly as received. Throws a `WebhookVerificationError` whose `code` names what failed; a
  * malformed secret is a programming error and throws a `TypeError`.
  *
@@ -169,7 +191,7 @@ function parseMessage(bytes: Uint8Array, contentType: string | undefined): Callb
 export async function verifyWebhook(options: VerifyWebhookOptions): Promise<CallbackMessage> {
   const secrets = options.secrets ?? (options.secret === undefined ? [] : [options.secret]);
   if (secrets.length === 0) throw new TypeError('verifyWebhook: pass `secret` or a non-empty `secrets`');
-  const keys = secrets.map(secretKey);
+  const keys = secrets.map(verificationKey);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (!Number.isFinite(tolerance) || tolerance < 0) throw new TypeError('verifyWebhook: toleranceSeconds must be a number ≥ 0');
 
@@ -212,18 +234,24 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Call
   const signedContent = new Uint8Array(prefix.length + body.length);
   signedContent.set(prefix);
   signedContent.set(body, prefix.length);
-  const signatures = signaturesOf(signatureHeader);
+  const signatures = signaturesOf(signatureHeader, 'v1');
+  const asymmetric = signaturesOf(signatureHeader, 'v1a').slice(0, MOST_ASYMMETRIC_SIGNATURES);
   let matched = false;
-  for (const key of keys) {
-    const expected = await hmacSha256(key, signedContent);
-    for (const signature of signatures) matched = equalInConstantTime(expected, signature) || matched;
+  for (const { kind, key } of keys) {
+    if (kind === 'v1') {
+      const expected = await hmacSha256(key, signedContent);
+      for (const signature of signatures) matched = equalInConstantTime(expected, signature) || matched;
+    } else {
+      for (const signature of asymmetric) matched = (await ed25519Verifies(key, signature, signedContent)) || matched;
+    }
   }
   if (!matched) {
+    const found = signatures.length + asymmetric.length;
     throw new WebhookVerificationError(
       'no_matching_signature',
-      signatures.length === 0
-        ? 'webhook-signature holds no v1 signature'
-        : `None of the ${signatures.length} signature(s) matches the ${keys.length} secret(s): a wrong secret, or a body changed after signing (pass the raw body)`,
+      found === 0
+        ? 'webhook-signature holds no v1 or v1a signature'
+        : `None of the ${found} signature(s) matches the ${keys.length} secret(s) or public key(s): a wrong secret, or a body changed after signing (pass the raw body)`,
     );
   }
   return parseMessage(body, readHeader(options.headers, 'content-type'));

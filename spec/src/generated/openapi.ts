@@ -819,6 +819,11 @@ export interface components {
          * @enum {string}
          */
         CallbackOrdering: "none" | "profile";
+        /**
+         * @description How the callback's messages are signed (Standard Webhooks): `hmac` — `v1,` signatures, HMAC-SHA256 with a shared `whsec_` secret; `ed25519` — `v1a,` signatures made with a `whsk_` private key, which receivers verify with the callback's `whpk_` public key: safe to hand out, since it can verify but not sign. Chosen when the callback is created; rotations keep it.
+         * @enum {string}
+         */
+        CallbackSigning: "hmac" | "ed25519";
         /** @description A callback: where Tidings sends a message when a profile (database callback) or subprofile (collection callback) is created, updated or deleted. */
         Callback: {
             ID: components["schemas"]["Id"];
@@ -836,6 +841,7 @@ export interface components {
             /** @description The collection a collection callback watches; `null` for a database callback. */
             collection: components["schemas"]["Id"] | null;
             ordering: components["schemas"]["CallbackOrdering"];
+            signing: components["schemas"]["CallbackSigning"];
             /** @description Whether the callback is switched off. Tidings disables a callback itself when its receiver answers `410 Gone` or has failed every attempt for 5 days; a disabled callback gets no new messages and its pending deliveries are exhausted. */
             disabled: boolean;
             /** @description Why Tidings disabled the callback; `null` when it is enabled or was disabled through the API. */
@@ -873,6 +879,8 @@ export interface components {
             method?: components["schemas"]["CallbackMethod"];
             /** @default none */
             ordering?: components["schemas"]["CallbackOrdering"];
+            /** @default hmac */
+            signing?: components["schemas"]["CallbackSigning"];
             /**
              * @description Create the callback switched off.
              * @default false
@@ -880,13 +888,20 @@ export interface components {
             disabled?: boolean;
         };
         /**
-         * @description A signing secret: `whsec_` followed by the base64 encoding of the key. Sign and verify with the base64-decoded key, not with the string itself.
+         * @description A signing secret: for signing `hmac`, `whsec_` followed by the base64 encoding of the key (sign and verify with the base64-decoded key, not with the string itself); for `ed25519`, `whsk_` followed by the base64 encoding of the private key's 32 bytes (receivers need only the `whpk_` public key).
          * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
          */
         WebhookSecret: string;
+        /**
+         * @description An Ed25519 public key to verify `v1a,` signatures with: `whpk_` followed by the base64 encoding of its 32 bytes. Safe to publish.
+         * @example whpk_kTJoPSbHyC7W1y3uvL1ExPHr5Au+hYqYLPrq3G3FKaY=
+         */
+        WebhookPublicKey: string;
         /** @description A callback as answered on creation: the only answer, besides `GET /callback/{callbackID}/secret`, that carries its signing secret. */
         CreatedCallback: components["schemas"]["Callback"] & {
             secret: components["schemas"]["WebhookSecret"];
+            /** @description For signing `ed25519`, the public key receivers verify with. */
+            publicKey?: components["schemas"]["WebhookPublicKey"];
         };
         /** @description The properties to change. */
         CollectionUpdate: {
@@ -945,9 +960,12 @@ export interface components {
         /** @description The callback's signing secret. After a rotation the secrets rotated out are listed in `previous`: until they expire, every message carries a signature made with each of them as well as one made with `secret`, so receivers can switch keys without losing messages. */
         CallbackSecret: {
             secret: components["schemas"]["WebhookSecret"];
+            /** @description For signing `ed25519`, the public key receivers verify with. */
+            publicKey?: components["schemas"]["WebhookPublicKey"];
             /** @description Rotated-out secrets still used to sign, until `expires`. */
             previous: {
                 secret: components["schemas"]["WebhookSecret"];
+                publicKey?: components["schemas"]["WebhookPublicKey"];
                 expires: components["schemas"]["Timestamp"];
             }[];
         };

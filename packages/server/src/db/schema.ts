@@ -65,6 +65,8 @@ export interface CallbacksTable {
   action: string;
   method: string;
   ordering: string;
+  /** 'hmac' or 'ed25519' (secrets.ts) */
+  signing: Generated<string>;
   disabled: number;
   disabled_reason: string | null;
   version: number;

@@ -71,6 +71,7 @@ export class Callbacks {
       action: input.action ?? 'all',
       method: input.method ?? 'json',
       ordering: input.ordering ?? 'none',
+      signing: input.signing ?? 'hmac',
       disabled: input.disabled ? 1 : 0,
       disabled_reason: null,
       version: 1,

@@ -31,6 +31,7 @@ import { IdempotencyKeys } from './idempotency.ts';
 import { Profiles } from './profiles.ts';
 import { Secrets } from './secrets.ts';
 import { Subprofiles } from './subprofiles.ts';
+import type { Signing } from '../secrets.ts';
 import type { FieldLimits, NewCallback, Page, Store } from './store.ts';
 
 export interface KyselyStoreOptions extends ConnectionOptions {
@@ -227,8 +228,8 @@ export class KyselyStore implements Store {
   getCallbackSecret(accountId: number, id: number) {
     return this.#secrets.getCallbackSecret(accountId, id);
   }
-  rotateCallbackSecret(accountId: number, id: number, secret: string, graceMs: number) {
-    return this.#secrets.rotateCallbackSecret(accountId, id, secret, graceMs);
+  rotateCallbackSecret(accountId: number, id: number, newSecret: (signing: Signing) => string, graceMs: number) {
+    return this.#secrets.rotateCallbackSecret(accountId, id, newSecret, graceMs);
   }
 
   // deliveries

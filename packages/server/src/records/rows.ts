@@ -51,6 +51,7 @@ export const toCallback = (row: CallbackRow): Callback => ({
   database: String(row.database_id),
   collection: row.collection_id === null ? null : String(row.collection_id),
   ordering: row.ordering as Callback['ordering'],
+  signing: row.signing as Callback['signing'],
   disabled: row.disabled === 1,
   disabledReason: row.disabled_reason,
   version: row.version,

@@ -1,6 +1,7 @@
 // Callbacks' signing secrets: the current one, and at most one rotated out that still signs for a while.
 import type { CallbackSecret } from '@tidings/spec';
 import { formatTimestamp } from '../clock.ts';
+import { publicKeyOf, type Signing } from '../secrets.ts';
 import type { Connection, Db } from '../db/connection.ts';
 import type { Callbacks } from './callbacks.ts';
 
@@ -23,11 +24,16 @@ export class Secrets {
       .execute();
     const current = rows.find((row) => row.expires_at === null);
     if (!current) throw new Error(`callback ${callbackId} has no current secret`);
+    const publicKey = publicKeyOf(current.secret);
     return {
       secret: current.secret,
+      ...(publicKey !== undefined && { publicKey }),
       previous: rows
         .filter((row) => row.expires_at !== null)
-        .map((row) => ({ secret: row.secret, expires: formatTimestamp(Number(row.expires_at)) })),
+        .map((row) => {
+          const previousKey = publicKeyOf(row.secret);
+          return { secret: row.secret, ...(previousKey !== undefined && { publicKey: previousKey }), expires: formatTimestamp(Number(row.expires_at)) };
+        }),
     };
   }
 
@@ -36,9 +42,12 @@ export class Secrets {
     return this.#secretOf(this.#connection.db, id, this.#connection.clock.now());
   }
 
-  rotateCallbackSecret(accountId: number, id: number, secret: string, graceMs: number): Promise<CallbackSecret | null> {
+  /** `newSecret` makes the new secret, of the kind the callback signs with */
+  rotateCallbackSecret(accountId: number, id: number, newSecret: (signing: Signing) => string, graceMs: number): Promise<CallbackSecret | null> {
     return this.#connection.write(async (trx) => {
-      if (!(await this.#callbacks.row(trx, accountId, id))) return null;
+      const callback = await this.#callbacks.row(trx, accountId, id);
+      if (!callback) return null;
+      const secret = newSecret(callback.signing as Signing);
       // two rotations at once on PostgreSQL would each see no other's new secret and both keep theirs
       if (this.#connection.dialect === 'postgres') await trx.selectFrom('callbacks').select('id').where('id', '=', id).forUpdate().execute();
       const now = this.#connection.clock.now();

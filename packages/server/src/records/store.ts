@@ -1,6 +1,7 @@
 // The Store: everything routes and the delivery worker need from persistence. One implementation
 // (KyselyStore, composed of the repositories beside it and of queue/) serves both dialects; what
 // differs (connection, migrations) lives in db/sqlite/ and db/postgres/.
+import type { Signing } from '../secrets.ts';
 import type { ReplayWindow } from '../queue/retries.ts';
 import type { IdempotencyKeys } from './idempotency.ts';
 import type {
@@ -143,7 +144,7 @@ export interface Store {
   updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null>;
   deleteCallback(accountId: number, id: number): Promise<boolean>;
   getCallbackSecret(accountId: number, id: number): Promise<CallbackSecret | null>;
-  rotateCallbackSecret(accountId: number, id: number, secret: string, graceMs: number): Promise<CallbackSecret | null>;
+  rotateCallbackSecret(accountId: number, id: number, newSecret: (signing: Signing) => string, graceMs: number): Promise<CallbackSecret | null>;
 
   // deliveries
   listDeliveries(

@@ -1,15 +1,17 @@
 import { Hono, type Context } from 'hono';
-import type { CallbackUpdate } from '@tidings/spec';
+import type { Callback, CallbackUpdate, CreatedCallback } from '@tidings/spec';
 import { readBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError, notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
 import { created, deleted, json, jsonList, jsonText } from '../http/respond.ts';
 import { checkCallbackUrl } from '../net/url-policy.ts';
-import { randomText } from '../random.ts';
+import { newSecret, publicKeyOf } from '../secrets.ts';
 
-export function newSecret(): string {
-  return `whsec_${randomText(24, 'base64')}`;
+/** A new callback as answered once: with its secret, and the public key of an Ed25519 one. */
+function withSecret(callback: Callback, secret: string): CreatedCallback {
+  const publicKey = publicKeyOf(secret);
+  return { ...callback, secret, ...(publicKey !== undefined && { publicKey }) };
 }
 
 /** The checks the schema cannot make: the URL's target and whether the expression compiles. */
@@ -54,12 +56,12 @@ export const callbackRoutes = new Hono<AppEnv>()
     const databaseId = parseId('database', c.req.param('databaseID'));
     const input = await readBody(c, 'createDatabaseCallback');
     await checkCallbackInput(c, input);
-    const secret = newSecret();
+    const secret = newSecret(input.signing ?? 'hmac');
     const max = c.get('deps').config.maxCallbacksPerDatabase;
     const result = await c.get('deps').store.createDatabaseCallback(c.get('principal').accountId, databaseId, { ...input, secret }, max);
     if (!result) throw notFound('database', c.req.param('databaseID'));
     if ('limitReached' in result) throw limitReached(max);
-    return created('createDatabaseCallback', { ...result.callback, secret }, `/v1/callback/${result.callback.ID}`);
+    return created('createDatabaseCallback', withSecret(result.callback, secret), `/v1/callback/${result.callback.ID}`);
   })
   .get('/collection/:collectionID/callbacks', async (c) => {
     const collectionId = parseId('collection', c.req.param('collectionID'));
@@ -72,7 +74,7 @@ export const callbackRoutes = new Hono<AppEnv>()
     const collectionId = parseId('collection', c.req.param('collectionID'));
     const input = await readBody(c, 'createCollectionCallback');
     await checkCallbackInput(c, input);
-    const secret = newSecret();
+    const secret = newSecret(input.signing ?? 'hmac');
     const max = c.get('deps').config.maxCallbacksPerDatabase;
     const result = await c.get('deps').store.createCollectionCallback(
       c.get('principal').accountId,
@@ -82,7 +84,7 @@ export const callbackRoutes = new Hono<AppEnv>()
     );
     if (!result) throw notFound('collection', c.req.param('collectionID'));
     if ('limitReached' in result) throw limitReached(max);
-    return created('createCollectionCallback', { ...result.callback, secret }, `/v1/callback/${result.callback.ID}`);
+    return created('createCollectionCallback', withSecret(result.callback, secret), `/v1/callback/${result.callback.ID}`);
   })
   .get('/callback/:callbackID', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));
@@ -118,7 +120,7 @@ export const callbackRoutes = new Hono<AppEnv>()
   .post('/callback/:callbackID/secret/rotate', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));
     const graceMs = c.get('deps').config.secretGraceSeconds * 1000;
-    const secret = await c.get('deps').store.rotateCallbackSecret(c.get('principal').accountId, id, newSecret(), graceMs);
+    const secret = await c.get('deps').store.rotateCallbackSecret(c.get('principal').accountId, id, newSecret, graceMs);
     if (!secret) throw notFound('callback', c.req.param('callbackID'));
     return json('rotateCallbackSecret', 200, secret);
   })

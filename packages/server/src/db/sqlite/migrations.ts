@@ -188,4 +188,13 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'a callback signs with HMAC or Ed25519',
+    // "hmac" (v1, whsec_ secrets) or "ed25519" (v1a, whsk_ secrets, whpk_ public keys): chosen when
+    // the callback is made; its secrets are of that kind
+    sql: `
+      ALTER TABLE callbacks ADD COLUMN signing TEXT NOT NULL DEFAULT 'hmac';
+    `,
+  },
 ];
