@@ -490,7 +490,7 @@ export interface paths {
         put?: never;
         /**
          * Send a window of deliveries again
-         * @description Queues the callback's deliveries of a time window again, at once and each with a fresh set of retries: by default those the receiver never got (`exhausted`, `skipped`), or those in the `status` given. Each message keeps its `webhook-id`, so a receiver that has it already can drop it. Oldest first, at most 10,000 per request (`more` says some are left). A delivery being attempted right now is left alone. Re-enable a disabled callback first, or the messages are exhausted again.
+         * @description Queues the callback's deliveries of a time window again, at once and each with a fresh set of retries: by default those the receiver never got (`exhausted`, `skipped`, and `missed`: the changes made while the callback was disabled), or those in the `status` given. Each message keeps its `webhook-id`, so a receiver that has it already can drop it. Oldest first, at most 10,000 per request (`more` says some are left). A delivery being attempted right now is left alone. Re-enable a disabled callback first, or the messages are exhausted again.
          */
         post: operations["replayCallback"];
         delete?: never;
@@ -976,10 +976,12 @@ export interface components {
          *     - `failed` — the last attempt failed and another one is scheduled at `nextAttempt`;
          *     - `exhausted` — no attempts are left, or the callback is disabled; it can be retried by hand;
          *     - `skipped` — the callback's expression threw or hit a limit, so nothing was sent; the error is
-         *       in the attempt log.
+         *       in the attempt log;
+         *     - `missed` — the change happened while the callback was disabled: nothing was sent, and the message
+         *       is kept so that `POST /callback/{callbackID}/replay` can send it once the callback is enabled.
          * @enum {string}
          */
-        DeliveryStatus: "pending" | "succeeded" | "failed" | "exhausted" | "skipped";
+        DeliveryStatus: "pending" | "succeeded" | "failed" | "exhausted" | "skipped" | "missed";
         /** @description One message for one callback, with its attempts so far. */
         Delivery: {
             ID: components["schemas"]["Id"];
@@ -999,7 +1001,7 @@ export interface components {
             created: components["schemas"]["Timestamp"];
             modified: components["schemas"]["Timestamp"];
         };
-        /** @description Which of the callback's deliveries to send again: those made (their change committed) from `since` to `until` (both UTC, inclusive), in one status or, by default, those the receiver never got (`exhausted` and `skipped`). */
+        /** @description Which of the callback's deliveries to send again: those made (their change committed) from `since` to `until` (both UTC, inclusive), in one status or, by default, those the receiver never got (`exhausted`, `skipped`, and `missed`: made while the callback was disabled). */
         ReplayRequest: {
             since: components["schemas"]["Timestamp"];
             until?: components["schemas"]["Timestamp"];
@@ -1007,7 +1009,7 @@ export interface components {
              * @description Only deliveries in this status; `pending` ones are on their way already.
              * @enum {string}
              */
-            status?: "succeeded" | "failed" | "exhausted" | "skipped";
+            status?: "succeeded" | "failed" | "exhausted" | "skipped" | "missed";
         };
         /** @description How many deliveries are queued again. At most 10,000 are queued by one request: when `more` is true, send the same request again for the rest. */
         ReplayResult: {

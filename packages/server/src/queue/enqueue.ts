@@ -19,7 +19,8 @@ export class Enqueue {
 
   /**
    * Queues one message for every callback of the scope that listens to the action, inside the
-   * caller's transaction. Expressions are evaluated later by the worker (never in the write path).
+   * caller's transaction; a disabled one's delivery is kept as `missed` (not due), for a replay.
+   * Expressions are evaluated later by the worker (never in the write path).
    */
   async message(
     trx: Db,
@@ -32,22 +33,25 @@ export class Enqueue {
   ): Promise<void> {
     const { databaseId, collectionId } = scope;
     const statements = this.#connection.statements;
-    const callbacks = await statements.rows(
-      trx,
-      collectionId === null ? 'queueTargets:database' : 'queueTargets:collection',
-      () => {
-        const scoped = trx.selectFrom('callbacks').select(['id', 'ordering']).where('database_id', '=', databaseId);
-        return (collectionId === null ? scoped.where('collection_id', 'is', null) : scoped.where('collection_id', '=', collectionId))
-          // written out, not bound: the index of listening callbacks (migration 4) covers disabled = 0 only
-          .where(sql<boolean>`disabled = 0`)
-          .where('action', 'in', ['all', message.action]);
-      },
-      collectionId === null ? [databaseId, 'all', message.action] : [databaseId, collectionId, 'all', message.action],
-    );
+    const listening = (disabled: 0 | 1) =>
+      statements.rows(
+        trx,
+        `${disabled === 0 ? 'queueTargets' : 'missedTargets'}:${collectionId === null ? 'database' : 'collection'}`,
+        () => {
+          const scoped = trx.selectFrom('callbacks').select(['id', 'ordering', 'disabled']).where('database_id', '=', databaseId);
+          return (collectionId === null ? scoped.where('collection_id', 'is', null) : scoped.where('collection_id', '=', collectionId))
+            // written out, not bound: the indexes of listening callbacks (migration 4) and of disabled ones
+            // (migration 8) each cover their value only
+            .where(disabled === 0 ? sql<boolean>`disabled = 0` : sql<boolean>`disabled = 1`)
+            .where('action', 'in', ['all', message.action]);
+        },
+        collectionId === null ? [databaseId, 'all', message.action] : [databaseId, collectionId, 'all', message.action],
+      );
+    const callbacks = [...(await listening(0)), ...(await listening(1))];
     if (callbacks.length === 0) return;
     // in the order the callbacks were made, whatever order the index gives them in
     callbacks.sort((a, b) => a.id - b.id);
-    for (const callback of callbacks) queued.callbacks.add(callback.id);
+    for (const callback of callbacks) if (callback.disabled === 0) queued.callbacks.add(callback.id);
     const payload = JSON.stringify(message);
     const event = await statements.first(
       trx,
@@ -69,10 +73,10 @@ export class Enqueue {
         event_key: message.id,
         webhook_id: newWebhookId(),
         ordering_key: callback.ordering === 'profile' ? scope.profileId : null,
-        status: 'pending',
+        status: callback.disabled === 0 ? 'pending' : 'missed',
         attempts: 0,
         retry_base: 0,
-        next_attempt_at: dueAt,
+        next_attempt_at: callback.disabled === 0 ? dueAt : null,
         created: stamp,
         modified: stamp,
         created_at: nowMs,

@@ -44,6 +44,6 @@ export const deliveryRoutes = new Hono<AppEnv>()
   });
 
 /** what a replay sends again unless told a status: what the receiver never got */
-const REPLAYED_BY_DEFAULT = ['exhausted', 'skipped'];
+const REPLAYED_BY_DEFAULT = ['exhausted', 'skipped', 'missed'];
 /** deliveries one replay request queues at most (the contract's ReplayResult) */
 const REPLAY_MOST = 10_000;

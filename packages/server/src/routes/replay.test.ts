@@ -83,3 +83,20 @@ describe('replaying a window', () => {
     expect((await h.request('POST', '/v1/callback/1/replay', { body: { since: formatTimestamp(h.clock.now()) }, token: readOnly })).status).toBe(403);
   });
 });
+
+describe('changes while a callback is disabled', () => {
+  it('are kept as missed, not sent, and a replay sends them once the callback is enabled again', async () => {
+    h.startWorker();
+    await h.request('PUT', '/v1/callback/1', { body: { disabled: true } });
+    for (let i = 0; i < 2; i++) await h.request('POST', '/v1/database/1/profiles', { body: { fields: { i: String(i) } } });
+    expect(await statuses()).toEqual(['missed', 'missed']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(0);
+    await h.request('PUT', '/v1/callback/1', { body: { disabled: false } });
+    expect((await replay({ since: '2026-03-02 07:00:00' })).body).toEqual({ queued: 2, more: false });
+    await receiver.waitFor(2);
+    await eventually(async () => (await statuses()).join() === 'succeeded,succeeded');
+    const ids = ((await h.request('GET', '/v1/callback/1/deliveries')).body as { data: Array<{ webhookId: string }> }).data.map((delivery) => delivery.webhookId);
+    expect(receiver.requests.map((request) => request.headers['webhook-id']).sort()).toEqual(ids.sort());
+  });
+});

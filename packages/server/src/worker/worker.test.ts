@@ -142,13 +142,15 @@ describe('delivering changes', () => {
     expect(receiver.requests).toHaveLength(4);
   });
 
-  it('sends nothing to disabled callbacks', async () => {
+  it('sends nothing to disabled callbacks, and keeps what they missed', async () => {
     const disabled = await createCallback('database/1', { disabled: true });
     await createCallback('database/1', {});
     h.startWorker();
     await h.request('POST', '/v1/database/1/profiles', { body: { fields: {} } });
     await receiver.waitFor(1);
-    expect((await deliveries(disabled.ID)).data).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.requests).toHaveLength(1);
+    expect((await deliveries(disabled.ID)).data.map((delivery) => delivery.status)).toEqual(['missed']);
   });
 });
 

@@ -48,6 +48,12 @@ insert into "events" ("account_id", "database_id", "payload", "created_at") valu
 -- insertSecret
 insert into "callback_secrets" ("callback_id", "secret", "expires_at") values ($1, $2, $3);
 
+-- missedTargets:collection
+select "id", "ordering", "disabled" from "callbacks" where "database_id" = $1 and "collection_id" = $2 and disabled = 1 and "action" in ($3, $4);
+
+-- missedTargets:database
+select "id", "ordering", "disabled" from "callbacks" where "database_id" = $1 and "collection_id" is null and disabled = 1 and "action" in ($2, $3);
+
 -- ownsDatabase
 select "id" from "databases" where "id" = $1 and "account_id" = $2;
 
@@ -55,7 +61,7 @@ select "id" from "databases" where "id" = $1 and "account_id" = $2;
 select * from "profiles" where "id" = $1 and "account_id" = $2;
 
 -- queueTargets:collection
-select "id", "ordering" from "callbacks" where "database_id" = $1 and "collection_id" = $2 and disabled = 0 and "action" in ($3, $4);
+select "id", "ordering", "disabled" from "callbacks" where "database_id" = $1 and "collection_id" = $2 and disabled = 0 and "action" in ($3, $4);
 
 -- queueTargets:database
-select "id", "ordering" from "callbacks" where "database_id" = $1 and "collection_id" is null and disabled = 0 and "action" in ($2, $3);
+select "id", "ordering", "disabled" from "callbacks" where "database_id" = $1 and "collection_id" is null and disabled = 0 and "action" in ($2, $3);

@@ -81,6 +81,12 @@ insert into "callback_secrets" ("callback_id", "secret", "expires_at") values (?
 -- leaseClaimed
 update "deliveries" set "lease_until" = ? where "id" in (select value from json_each(?));
 
+-- missedTargets:collection
+select "id", "ordering", "disabled" from "callbacks" where "database_id" = ? and "collection_id" = ? and disabled = 1 and "action" in (?, ?);
+
+-- missedTargets:database
+select "id", "ordering", "disabled" from "callbacks" where "database_id" = ? and "collection_id" is null and disabled = 1 and "action" in (?, ?);
+
 -- ownsDatabase
 select "id" from "databases" where "id" = ? and "account_id" = ?;
 
@@ -88,10 +94,10 @@ select "id" from "databases" where "id" = ? and "account_id" = ?;
 select * from "profiles" where "id" = ? and "account_id" = ?;
 
 -- queueTargets:collection
-select "id", "ordering" from "callbacks" where "database_id" = ? and "collection_id" = ? and disabled = 0 and "action" in (?, ?);
+select "id", "ordering", "disabled" from "callbacks" where "database_id" = ? and "collection_id" = ? and disabled = 0 and "action" in (?, ?);
 
 -- queueTargets:database
-select "id", "ordering" from "callbacks" where "database_id" = ? and "collection_id" is null and disabled = 0 and "action" in (?, ?);
+select "id", "ordering", "disabled" from "callbacks" where "database_id" = ? and "collection_id" is null and disabled = 0 and "action" in (?, ?);
 
 -- recordDelivery:sent
 update "deliveries" set "status" = ?, "attempts" = "attempts" + ?, "next_attempt_at" = ?, "lease_until" = ?, "last_status_code" = ?, "modified" = ? where "id" = ? returning "retry_requested";

@@ -1,5 +1,6 @@
 // A change goes to the enabled callbacks of its scope that listen to its action, found through the
-// index of listening callbacks (migration 4) rather than by reading every callback of the scope.
+// index of listening callbacks (migration 4) rather than by reading every callback of the scope; the
+// disabled ones that listen keep a `missed` delivery, found through the index of those (migration 8).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ afterEach(async () => {
 });
 
 describe('the callbacks a change goes to', () => {
-  it('are the enabled ones of its scope that listen to its action, in the order they were made', async () => {
+  it('are the ones of its scope that listen to its action, in the order they were made; a disabled one misses it', async () => {
     const accountId = (await store.createAccount('acme'))!.id;
     const databaseId = Number((await store.createDatabase(accountId, { name: 'customers' })).ID);
     const collectionId = Number((await store.createCollection(accountId, databaseId, { name: 'orders' }))!.ID);
@@ -53,27 +54,28 @@ describe('the callbacks a change goes to', () => {
     const profile = await store.createProfile(accountId, databaseId, { fields: { n: '1' } });
     await store.updateProfile(accountId, Number(profile!.ID), { fields: { n: '2' } });
     const queued = other
-      .prepare('SELECT d.callback_id AS callback, e.payload AS payload FROM deliveries d JOIN events e ON e.id = d.event_id ORDER BY d.id')
-      .all() as Array<{ callback: number; payload: string }>;
+      .prepare('SELECT d.callback_id AS callback, d.status AS status, e.payload AS payload FROM deliveries d JOIN events e ON e.id = d.event_id ORDER BY d.id')
+      .all() as Array<{ callback: number; status: string; payload: string }>;
     const byAction = (action: string) =>
       queued.filter((row) => (JSON.parse(row.payload) as { action: string }).action === action).map((row) => row.callback);
     expect(byAction('create')).toEqual([creates, all]);
-    expect(byAction('update')).toEqual([updates, all, later]);
+    expect(byAction('update')).toEqual([updates, all, disabled, later]);
+    expect(queued.filter((row) => row.status === 'missed').map((row) => row.callback)).toEqual([disabled]);
   });
 
-  it('are found through the index of listening callbacks, not by reading all of the scope', async () => {
+  it('are found through the indexes of listening and of disabled callbacks, not by reading all of the scope', async () => {
     const accountId = (await store.createAccount('acme'))!.id;
     const databaseId = Number((await store.createDatabase(accountId, { name: 'customers' })).ID);
     const collectionId = Number((await store.createCollection(accountId, databaseId, { name: 'orders' }))!.ID);
     const profile = await store.createProfile(accountId, databaseId, { fields: { n: '1' } });
     await store.createSubprofile(accountId, Number(profile!.ID), collectionId, { fields: { n: '1' } });
     // the queries the store itself compiled to find a change's callbacks, at a database's level and a collection's
-    const targets = compiled.filter((sql) => /^select "id", "ordering" from "callbacks"/i.test(sql));
-    expect(targets).toHaveLength(2);
+    const targets = compiled.filter((sql) => /^select "id", "ordering", "disabled" from "callbacks"/i.test(sql));
+    expect(targets).toHaveLength(4);
     for (const sql of targets) {
       const parameters = Array.from({ length: sql.split('?').length - 1 }, () => 1);
       const plan = (other.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as Array<{ detail: string }>).map((row) => row.detail);
-      expect(plan.join('; ')).toMatch(/USING INDEX callbacks_listening/);
+      expect(plan.join('; ')).toMatch(sql.includes('disabled = 0') ? /USING INDEX callbacks_listening/ : /USING INDEX callbacks_disabled/);
     }
   });
 });

@@ -197,4 +197,13 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       ALTER TABLE callbacks ADD COLUMN signing TEXT NOT NULL DEFAULT 'hmac';
     `,
   },
+  {
+    version: 8,
+    name: 'changes while a callback is disabled are kept',
+    // a change finds the disabled callbacks of its scope that listen to its action through this index
+    // of those alone (few, usually none), and keeps a `missed` delivery for each, which a replay sends
+    sql: `
+      CREATE INDEX callbacks_disabled ON callbacks(database_id, collection_id, action, id) WHERE disabled = 1;
+    `,
+  },
 ];

@@ -27,12 +27,15 @@ export interface ChangeContext {
 interface Listening {
   callback_ids: Array<number | string>;
   ordered: boolean[];
+  /** the callback is disabled: its delivery is kept as `missed`, not due, for a replay */
+  missed: boolean[];
 }
 
-/** The parallel arrays statement 2 inserts deliveries from. */
-function targets(listening: Listening, profileId: number): [number[], Array<number | null>, string[]] {
+/** The parallel arrays statement 2 inserts deliveries from, and the callbacks that get one due now. */
+function targets(listening: Listening, profileId: number): [number[], Array<number | null>, string[], boolean[], number[]] {
   const ids = listening.callback_ids.map(Number);
-  return [ids, ids.map((_, index) => (listening.ordered[index] ? profileId : null)), ids.map(() => newWebhookId())];
+  const due = ids.filter((_, index) => !listening.missed[index]);
+  return [ids, ids.map((_, index) => (listening.ordered[index] ? profileId : null)), ids.map(() => newWebhookId()), listening.missed, due];
 }
 
 export type UpdateResult = { profile: Profile | null; queued: Queued } | 'contended';
@@ -90,7 +93,7 @@ export async function updateProfile(
       previous,
       interests,
     });
-    const [callbackIds, orderingKeys, webhookIds] = targets(before, id);
+    const [callbackIds, orderingKeys, webhookIds, missed, due] = targets(before, id);
     const [written] = await context.run<{ updated: number }>(writeUpdate, [
       id,
       before.revision,
@@ -108,12 +111,13 @@ export async function updateProfile(
       ms + context.firstAttemptDelayMs,
       context.signal.channel,
       context.signal.origin,
+      missed,
     ]).catch((error: unknown) => {
       // a callback deleted between the two statements: read the listeners again
       if (isGoneReference(error)) return [{ updated: 0 }];
       throw error;
     });
-    if (Number(written?.updated) === 1) return { profile: profile(stamp), queued: { callbacks: callbackIds } };
+    if (Number(written?.updated) === 1) return { profile: profile(stamp), queued: { callbacks: due } };
   }
   return 'contended';
 }
@@ -147,7 +151,7 @@ export async function createProfile(
       previous: null,
       interests,
     });
-    const [callbackIds, orderingKeys, webhookIds] = targets(database, id);
+    const [callbackIds, orderingKeys, webhookIds, missed, due] = targets(database, id);
     try {
       await context.run(writeCreate, [
         id,
@@ -165,6 +169,7 @@ export async function createProfile(
         ms + context.firstAttemptDelayMs,
         context.signal.channel,
         context.signal.origin,
+        missed,
       ]);
     } catch (error) {
       // the database, or a callback, went between the two statements: look again
@@ -172,6 +177,6 @@ export async function createProfile(
       throw error;
     }
     const profile: Profile = { ID: String(id), database: String(databaseId), fields, interests, created: stamp, modified: stamp };
-    return { profile, queued: { callbacks: callbackIds } };
+    return { profile, queued: { callbacks: due } };
   }
 }
