@@ -137,7 +137,7 @@ describe('the console at /console, on the real server', () => {
     await expect.poll(() => secret.innerText()).toMatch(/^whsec_/);
     const first = await secret.innerText();
     await page.getByRole('button', { name: 'Copy secret' }).click();
-    await page.getByText(/Copied to the clipboard|did not allow copying/).waitFor();
+    await page.getByText(/Copied the secret to the clipboard|did not allow copying/).waitFor();
     await page.getByRole('button', { name: 'Rotate secret…' }).click();
     await page.getByRole('button', { name: 'Rotate secret', exact: true }).click();
     await expect.poll(() => secret.innerText()).not.toBe(first);
@@ -171,6 +171,63 @@ describe('the console at /console, on the real server', () => {
     await expect.poll(() => new URL(page.url()).pathname + new URL(page.url()).search).toBe(callbackPath);
     await page.locator('table a[href^="/console/deliveries/"]').first().waitFor();
     expect(await page.getByLabel('Status').inputValue()).toBe('');
+  });
+
+  it('creates an Ed25519 callback and shows its public key as the one to hand to receivers', async () => {
+    await open(`/collections/${collectionID}/callbacks/new`);
+    await page.getByLabel('URL').fill(receiver.url('/fail'));
+    expect(await page.getByLabel('HMAC').isChecked()).toBe(true);
+    await page.getByLabel('Ed25519').check();
+    await page.getByRole('button', { name: 'Create callback' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Callback #\d+$/ }).waitFor();
+    expect(await page.locator('.facts').innerText()).toMatch(/Signing\s+Ed25519/);
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    await expect.poll(() => page.locator('.public-key code').innerText()).toMatch(/^whpk_/);
+    expect(await page.locator('.secret code').innerText()).toMatch(/^whsk_/);
+    await page.getByText('Public key: safe to share with receivers').waitFor();
+    await page.getByRole('button', { name: 'Copy public key' }).click();
+    await page.getByText(/Copied the public key to the clipboard|did not allow copying/).waitFor();
+  });
+
+  it('replays a window of deliveries after a failing receiver, and they go out again', async () => {
+    const callbackPath = new URL(page.url()).pathname;
+    await page.getByRole('button', { name: 'Send test message' }).click();
+    await page.locator('table .badge.failed').waitFor({ timeout: 20_000 });
+    // the form's times are UTC whatever the browser's zone (the test's is UTC-3)
+    const utc = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 19);
+    const form = page.locator('.replay-form');
+    await page.getByLabel('From (UTC)').fill(utc(10 * 60_000));
+    await page.getByLabel('Until (UTC, optional)').fill(utc(20 * 60_000));
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await expect.poll(() => form.getByRole('alert').innerText()).toContain('is before since');
+    await page.getByLabel('Until (UTC, optional)').fill('');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await form.getByText('No deliveries in that window to queue.').waitFor();
+    expect(await form.getByRole('alert').count()).toBe(0);
+
+    // the receiver is fixed: the callback goes to one that answers 200, keeping its signing
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByText('Ed25519 (public key). Chosen when the callback was created').waitFor();
+    expect(await page.getByRole('radio').count()).toBe(0);
+    await page.getByLabel('URL').fill(receiver.url('/ok'));
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Callback #\d+$/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(callbackPath);
+
+    await page.getByLabel('From (UTC)').fill(utc(10 * 60_000));
+    await page.getByLabel('Which deliveries').selectOption('failed');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await form.getByText('1 delivery queued.').waitFor();
+    await page.locator('table .badge.succeeded').waitFor({ timeout: 20_000 });
+    expect(await page.locator('table .badge.failed').count()).toBe(0);
+    // the form's answer, the public key and the refreshed list on one page for axe (the forms are checked on 'callback-new-error' and 'callback-edit')
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    await page.locator('.public-key code').waitFor();
+    await checkPage(watched, 'callback-replayed');
+    await fetch(`${server.origin}/v1${callbackPath.replace('/console/callbacks/', '/callback/')}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.token}` },
+    });
   });
 
   it('shows a failed delivery with the receiver’s XML answer pretty-printed', async () => {
@@ -213,10 +270,12 @@ describe('the console at /console, on the real server', () => {
     await page.getByRole('link', { name: receiver.url('/ok') }).click();
     await page.getByRole('heading', { level: 1, name: /^Callback #\d+$/ }).waitFor();
     await page.locator('table a[href^="/console/deliveries/"]').first().waitFor();
-    for (const control of ['Edit', 'Disable', 'Send test message', 'Delete…', 'Reveal secret', 'Rotate secret…']) {
+    for (const control of ['Edit', 'Disable', 'Send test message', 'Delete…', 'Reveal secret', 'Rotate secret…', 'Replay']) {
       expect(await page.getByRole('button', { name: control }).count(), control).toBe(0);
     }
     expect(await page.getByText('Signing secret').count()).toBe(0);
+    expect(await page.getByText('Replay deliveries').count()).toBe(0);
+    expect(await page.locator('.facts').innerText()).toMatch(/Signing\s+HMAC/);
     await checkPage(watched, 'callback-read-only');
     await page.locator('table a[href^="/console/deliveries/"]').first().click();
     await page.getByRole('heading', { level: 1, name: /^Delivery #\d+$/ }).waitFor();
