@@ -2,6 +2,7 @@
 // headless, and a person signs in, finds their callbacks, fixes one and follows its deliveries.
 // Every page is checked with axe and kept as a screenshot at 1440 and 390 px (artifacts/).
 import { gzipSync } from 'node:zlib';
+import type { Callback, Delivery, ListEnvelope } from '@tidings/client';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, launch, offHost, openPage, type Watched } from './support/browser.ts';
@@ -193,7 +194,7 @@ describe('the console at /console, on the real server', () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(keys[1]).toBe(keys[0]);
-    expect((await api<{ total: number }>('GET', `/collection/${collectionID}/callbacks`)).total).toBe(1);
+    expect((await api<ListEnvelope<Callback>>('GET', `/collection/${collectionID}/callbacks`)).total).toBe(1);
     expect(await page.locator('.facts').innerText()).toMatch(/Signing\s+Ed25519/);
     await page.getByRole('button', { name: 'Reveal secret' }).click();
     await expect.poll(() => page.locator('.public-key code').innerText()).toMatch(/^whpk_/);
@@ -216,7 +217,7 @@ describe('the console at /console, on the real server', () => {
     await expect.poll(() => form.getByRole('alert').innerText()).toContain('is before since');
     await page.getByLabel('Until (UTC, optional)').fill('');
     // asked of the API, sooner than the page's next refresh: the receiver refused, a retry is ten minutes away
-    const statuses = async () => (await api<{ data: Array<{ status: string }> }>('GET', `/callback/${callbackID}/deliveries`)).data.map((delivery) => delivery.status);
+    const statuses = async () => (await api<ListEnvelope<Delivery>>('GET', `/callback/${callbackID}/deliveries`)).data.map((delivery) => delivery.status);
     await expect.poll(statuses, { timeout: 20_000 }).toEqual(['failed']);
     await page.getByRole('button', { name: 'Replay', exact: true }).click();
     await form.getByText('No deliveries in that window to queue.').waitFor();
