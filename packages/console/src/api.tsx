@@ -2,7 +2,7 @@
 // TanStack Query by openapi-react-query, so every query and mutation is typed by the contract.
 import { createTidingsClient, type ErrorEnvelope, type TidingsClient } from '@tidings/client';
 import createQueryClient, { type OpenapiQueryClient } from 'openapi-react-query';
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useRef } from 'react';
 import type { paths } from '@tidings/client';
 
 export interface Session {
@@ -69,4 +69,23 @@ export function useApi(): Api {
   const api = useContext(ApiContext);
   if (api === null) throw new Error('useApi outside a signed-in console');
   return api;
+}
+
+/**
+ * The Idempotency-Key for a create. The same body sent again (a second click, a retry after a lost
+ * answer) goes with the same key, so the server creates once and answers as the first time; a
+ * changed body gets a new key, since the server refuses a key reused with another body.
+ */
+export function useIdempotencyKey(): (body: unknown) => string {
+  const last = useRef<{ body: string; key: string } | null>(null);
+  return (body) => {
+    const text = JSON.stringify(body);
+    if (last.current?.body !== text) last.current = { body: text, key: randomKey() };
+    return last.current.key;
+  };
+}
+
+// getRandomValues, unlike randomUUID, works outside a secure context: a console on a plain-http LAN address
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -2,7 +2,8 @@
 // headless, and a person signs in, finds their callbacks, fixes one and follows its deliveries.
 // Every page is checked with axe and kept as a screenshot at 1440 and 390 px (artifacts/).
 import { gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Callback, Delivery, ListEnvelope } from '@tidings/client';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, launch, offHost, openPage, type Watched } from './support/browser.ts';
 import { startServer, type RunningServer } from './support/processes.ts';
@@ -137,7 +138,7 @@ describe('the console at /console, on the real server', () => {
     await expect.poll(() => secret.innerText()).toMatch(/^whsec_/);
     const first = await secret.innerText();
     await page.getByRole('button', { name: 'Copy secret' }).click();
-    await page.getByText(/Copied to the clipboard|did not allow copying/).waitFor();
+    await page.getByText(/Copied the secret to the clipboard|did not allow copying/).waitFor();
     await page.getByRole('button', { name: 'Rotate secret…' }).click();
     await page.getByRole('button', { name: 'Rotate secret', exact: true }).click();
     await expect.poll(() => secret.innerText()).not.toBe(first);
@@ -171,6 +172,81 @@ describe('the console at /console, on the real server', () => {
     await expect.poll(() => new URL(page.url()).pathname + new URL(page.url()).search).toBe(callbackPath);
     await page.locator('table a[href^="/console/deliveries/"]').first().waitFor();
     expect(await page.getByLabel('Status').inputValue()).toBe('');
+  });
+
+  it('creates an Ed25519 callback and shows its public key as the one to hand to receivers', async () => {
+    await open(`/collections/${collectionID}/callbacks/new`);
+    await page.getByLabel('URL').fill(receiver.url('/fail'));
+    expect(await page.getByLabel('HMAC').isChecked()).toBe(true);
+    await page.getByLabel('Ed25519').check();
+    // submitted twice before the button can disable: both go with one Idempotency-Key, and one callback is made
+    const keys: string[] = [];
+    const onRequest = (request: Request) => {
+      if (request.method() === 'POST' && request.url().endsWith(`/collection/${collectionID}/callbacks`)) keys.push(request.headers()['idempotency-key'] ?? '');
+    };
+    page.on('request', onRequest);
+    await page.locator('form').evaluate((form: HTMLFormElement) => {
+      form.requestSubmit();
+      form.requestSubmit();
+    });
+    await page.getByRole('heading', { level: 1, name: /^Callback #\d+$/ }).waitFor();
+    page.off('request', onRequest);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await api<ListEnvelope<Callback>>('GET', `/collection/${collectionID}/callbacks`)).total).toBe(1);
+    expect(await page.locator('.facts').innerText()).toMatch(/Signing\s+Ed25519/);
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    await expect.poll(() => page.locator('.public-key code').innerText()).toMatch(/^whpk_/);
+    expect(await page.locator('.secret code').innerText()).toMatch(/^whsk_/);
+    await page.getByText('Public key: safe to share with receivers').waitFor();
+    await page.getByRole('button', { name: 'Copy public key' }).click();
+    await page.getByText(/Copied the public key to the clipboard|did not allow copying/).waitFor();
+  });
+
+  it('replays a window of deliveries after a failing receiver, and they go out again', async () => {
+    const callbackPath = new URL(page.url()).pathname;
+    const callbackID = callbackPath.split('/').at(-1) as string;
+    await page.getByRole('button', { name: 'Send test message' }).click();
+    // the form's times are UTC whatever the browser's zone (the test's is UTC-3)
+    const utc = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 19);
+    const form = page.locator('.replay-form');
+    await page.getByLabel('From (UTC)').fill(utc(10 * 60_000));
+    await page.getByLabel('Until (UTC, optional)').fill(utc(20 * 60_000));
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await expect.poll(() => form.getByRole('alert').innerText()).toContain('is before since');
+    await page.getByLabel('Until (UTC, optional)').fill('');
+    // asked of the API, sooner than the page's next refresh: the receiver refused, a retry is ten minutes away
+    const statuses = async () => (await api<ListEnvelope<Delivery>>('GET', `/callback/${callbackID}/deliveries`)).data.map((delivery) => delivery.status);
+    await expect.poll(statuses, { timeout: 20_000 }).toEqual(['failed']);
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await form.getByText('No deliveries in that window to queue.').waitFor();
+    expect(await form.getByRole('alert').count()).toBe(0);
+
+    // the receiver is fixed: the callback goes to one that answers 200, keeping its signing
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByText('Ed25519 (public key). Chosen when the callback was created').waitFor();
+    expect(await page.getByRole('radio').count()).toBe(0);
+    await page.getByLabel('URL').fill(receiver.url('/ok'));
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Callback #\d+$/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(callbackPath);
+    await page.locator('table .badge.failed').waitFor();
+
+    await page.getByLabel('From (UTC)').fill(utc(10 * 60_000));
+    await page.getByLabel('Which deliveries').selectOption('failed');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await form.getByText('1 delivery queued.').waitFor();
+    await page.locator('table .badge.succeeded').waitFor({ timeout: 20_000 });
+    expect(await page.locator('table .badge.failed').count()).toBe(0);
+    // the form's answer, the public key and the refreshed list on one page for axe (the forms are checked on 'callback-new-error' and 'callback-edit')
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    await page.locator('.public-key code').waitFor();
+    await checkPage(watched, 'callback-replayed');
+    await fetch(`${server.origin}/v1/callback/${callbackID}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.token}` },
+    });
   });
 
   it('shows a failed delivery with the receiver’s XML answer pretty-printed', async () => {
@@ -213,10 +289,12 @@ describe('the console at /console, on the real server', () => {
     await page.getByRole('link', { name: receiver.url('/ok') }).click();
     await page.getByRole('heading', { level: 1, name: /^Callback #\d+$/ }).waitFor();
     await page.locator('table a[href^="/console/deliveries/"]').first().waitFor();
-    for (const control of ['Edit', 'Disable', 'Send test message', 'Delete…', 'Reveal secret', 'Rotate secret…']) {
+    for (const control of ['Edit', 'Disable', 'Send test message', 'Delete…', 'Reveal secret', 'Rotate secret…', 'Replay']) {
       expect(await page.getByRole('button', { name: control }).count(), control).toBe(0);
     }
     expect(await page.getByText('Signing secret').count()).toBe(0);
+    expect(await page.getByText('Replay deliveries').count()).toBe(0);
+    expect(await page.locator('.facts').innerText()).toMatch(/Signing\s+HMAC/);
     await checkPage(watched, 'callback-read-only');
     await page.locator('table a[href^="/console/deliveries/"]').first().click();
     await page.getByRole('heading', { level: 1, name: /^Delivery #\d+$/ }).waitFor();
@@ -239,8 +317,9 @@ describe('the console at /console, on the real server', () => {
   it('has no serious or critical accessibility violation, made no request beyond loopback and logged no error', () => {
     expect(watched.violations).toEqual([]);
     expect(offHost(watched.requests)).toEqual([]);
-    // the API's refusals (400, 404) are logged by Chromium as failed loads: they are the page's to show
-    const unexpected = watched.errors.filter((error) => !/^Failed to load resource: the server responded with a status of (400|403|404)/.test(error));
+    // the API's refusals (400, 404, and 409 to the double submit's second create) are logged by Chromium
+    // as failed loads: they are the page's to show
+    const unexpected = watched.errors.filter((error) => !/^Failed to load resource: the server responded with a status of (400|403|404|409)/.test(error));
     expect(unexpected).toEqual([]);
   });
 });

@@ -49,6 +49,8 @@ describe('the console against the contract mock', () => {
     await page.getByRole('heading', { level: 1, name: 'Callback #21' }).waitFor();
     await page.getByRole('button', { name: 'Reveal secret' }).click();
     await expect.poll(() => page.locator('.secret code').innerText()).toMatch(/^whsec_/);
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.getByText('37 deliveries queued.').waitFor();
     await page.getByRole('link', { name: '#9001' }).click();
     await page.getByRole('heading', { level: 1, name: 'Delivery #9001' }).waitFor();
     expect(await page.locator('.attempts').innerText()).toMatch(/Status code\s+200/);

@@ -1,10 +1,13 @@
 // One callback: what it is, what can be done to it, its secret, and its deliveries.
-import type { CallbackSecret, DeliveryStatus } from '@tidings/client';
+import type { DeliveryStatus } from '@tidings/client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../api.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { Empty, ErrorNote, Loading, PageTitle, Pager, Time, startOf } from '../ui.tsx';
+import { SIGNING_LABEL } from './CallbackForm.tsx';
+import { Replay } from './Replay.tsx';
+import { Secret } from './Secret.tsx';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'exhausted', 'skipped'];
 const PAGE = 20;
@@ -58,6 +61,8 @@ export function CallbackPage({ callbackID }: { callbackID: string }) {
             <dd>{data.method.toUpperCase()}</dd>
             <dt>Ordering</dt>
             <dd>{data.ordering === 'none' ? 'none' : 'per profile'}</dd>
+            <dt>Signing</dt>
+            <dd>{SIGNING_LABEL[data.signing]}</dd>
             <dt>Expression</dt>
             <dd className="wrap">{data.expression ? <code>{data.expression}</code> : <span className="muted">none: every change</span>}</dd>
             <dt>Version</dt>
@@ -102,95 +107,16 @@ export function CallbackPage({ callbackID }: { callbackID: string }) {
               Test message queued as <Link to={`/deliveries/${test.data.ID}`}>delivery #{test.data.ID}</Link>.
             </p>
           ) : null}
-          {session.readOnly ? null : <Secret callbackID={callbackID} />}
+          {session.readOnly ? null : (
+            <>
+              <Secret callbackID={callbackID} signing={data.signing} />
+              <Replay callbackID={callbackID} disabled={data.disabled} />
+            </>
+          )}
         </>
       ) : null}
       {callback.isError ? null : <Deliveries callbackID={callbackID} />}
     </>
-  );
-}
-
-function Secret({ callbackID }: { callbackID: string }) {
-  const { query } = useApi();
-  const path = { callbackID };
-  const [shown, setShown] = useState<CallbackSecret | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
-  const [confirmRotate, setConfirmRotate] = useState(false);
-  const reveal = query.useMutation('get', '/callback/{callbackID}/secret', { onSuccess: setShown });
-  const rotate = query.useMutation('post', '/callback/{callbackID}/secret/rotate', {
-    onSuccess: (secret) => {
-      setShown(secret);
-      setConfirmRotate(false);
-    },
-  });
-  const copy = async (secret: string) => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      setCopied('The browser did not allow copying: select the secret and copy it by hand.');
-    }
-  };
-  return (
-    <section aria-labelledby="secret-heading">
-      <h2 id="secret-heading">Signing secret</h2>
-      <p className="muted">Receivers verify every message's signature with it (Standard Webhooks).</p>
-      {shown ? (
-        <>
-          <p className="secret">
-            <code>{shown.secret}</code>
-          </p>
-          {shown.previous.length > 0 ? (
-            <ul className="muted">
-              {shown.previous.map((previous) => (
-                <li key={previous.secret}>
-                  Also signing with the previous secret until <Time value={previous.expires} />
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </>
-      ) : null}
-      <div className="actions">
-        {shown ? (
-          <>
-            <button type="button" onClick={() => void copy(shown.secret)}>
-              Copy secret
-            </button>
-            <button type="button" onClick={() => setShown(null)}>
-              Hide secret
-            </button>
-          </>
-        ) : (
-          <button type="button" disabled={reveal.isPending} onClick={() => reveal.mutate({ params: { path } })}>
-            Reveal secret
-          </button>
-        )}
-        {confirmRotate ? null : (
-          <button type="button" onClick={() => setConfirmRotate(true)}>
-            Rotate secret…
-          </button>
-        )}
-      </div>
-      {copied ? (
-        <p role="status" className="notice">
-          {copied}
-        </p>
-      ) : null}
-      {confirmRotate ? (
-        <div className="confirm" role="alertdialog" aria-labelledby="confirm-rotate">
-          <p id="confirm-rotate">Make a new secret? Messages are signed with the old one too for a while, so receivers can switch.</p>
-          <button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate({ params: { path } })}>
-            Rotate secret
-          </button>
-          <button type="button" autoFocus onClick={() => setConfirmRotate(false)}>
-            Cancel
-          </button>
-        </div>
-      ) : null}
-      {reveal.isError ? <ErrorNote error={reveal.error} /> : null}
-      {rotate.isError ? <ErrorNote error={rotate.error} /> : null}
-    </section>
   );
 }
 

@@ -3,13 +3,23 @@
 import type { Callback, CallbackAction, CallbackCreate, CallbackMethod, CallbackOrdering } from '@tidings/client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { errorCode, errorMessage, useApi } from '../api.tsx';
+import { errorCode, errorMessage, useApi, useIdempotencyKey } from '../api.tsx';
 import { Link, navigate } from '../router.tsx';
 import { ErrorNote, Loading, PageTitle } from '../ui.tsx';
 
 const ACTIONS: CallbackAction[] = ['all', 'create', 'update', 'delete'];
 const METHODS: CallbackMethod[] = ['json', 'xml'];
 const ORDERINGS: CallbackOrdering[] = ['none', 'profile'];
+type Signing = Callback['signing'];
+const SIGNINGS: Array<{ value: Signing; label: string; hint: string }> = [
+  { value: 'hmac', label: 'HMAC', hint: 'Tidings and the receivers share one secret (whsec_…): the usual choice.' },
+  {
+    value: 'ed25519',
+    label: 'Ed25519',
+    hint: 'Tidings signs with a private key; receivers verify with its public key (whpk_…), which is safe to hand out.',
+  },
+];
+export const SIGNING_LABEL: Record<Signing, string> = { hmac: 'HMAC (shared secret)', ed25519: 'Ed25519 (public key)' };
 
 type Values = Required<Omit<CallbackCreate, 'disabled'>>;
 
@@ -22,6 +32,7 @@ const FIELD_OF_CODE: Record<string, keyof Values> = {
 
 function Form({
   initial,
+  signingFixed,
   submitLabel,
   cancelTo,
   pending,
@@ -29,6 +40,8 @@ function Form({
   onSubmit,
 }: {
   initial: Values;
+  /** The signing kind is chosen when a callback is created: an edit shows it without a control. */
+  signingFixed: boolean;
   submitLabel: string;
   cancelTo: string;
   pending: boolean;
@@ -119,6 +132,32 @@ function Form({
         </p>
         {fieldError('expression')}
       </div>
+      {signingFixed ? (
+        <p>
+          <strong>Signing:</strong> {SIGNING_LABEL[values.signing]}. <span className="muted">Chosen when the callback was created; it cannot be changed.</span>
+        </p>
+      ) : (
+        <fieldset className="choices">
+          <legend>Signing</legend>
+          {SIGNINGS.map((signing) => (
+            <div className="choice" key={signing.value}>
+              <input
+                id={`signing-${signing.value}`}
+                type="radio"
+                name="signing"
+                value={signing.value}
+                checked={values.signing === signing.value}
+                onChange={() => set('signing', signing.value)}
+                aria-describedby={`signing-${signing.value}-hint`}
+              />
+              <label htmlFor={`signing-${signing.value}`}>{signing.label}</label>
+              <p id={`signing-${signing.value}-hint`} className="hint">
+                {signing.hint}
+              </p>
+            </div>
+          ))}
+        </fieldset>
+      )}
       <div className="actions">
         <button type="submit" disabled={pending}>
           {pending ? 'Saving…' : submitLabel}
@@ -129,7 +168,7 @@ function Form({
   );
 }
 
-const EMPTY: Values = { url: '', expression: '', action: 'all', method: 'json', ordering: 'none' };
+const EMPTY: Values = { url: '', expression: '', action: 'all', method: 'json', ordering: 'none', signing: 'hmac' };
 
 /** A new callback for a database or, when collectionID is given, a collection. */
 export function NewCallback({ databaseID, collectionID }: { databaseID?: string; collectionID?: string }) {
@@ -143,16 +182,18 @@ export function NewCallback({ databaseID, collectionID }: { databaseID?: string;
   const forCollection = query.useMutation('post', '/collection/{collectionID}/callbacks', { onSuccess });
   const mutation = collectionID !== undefined ? forCollection : forDatabase;
   const back = collectionID !== undefined ? `/collections/${collectionID}` : `/databases/${databaseID}`;
+  const idempotencyKey = useIdempotencyKey();
   const save = (body: Values) => {
-    if (collectionID !== undefined) forCollection.mutate({ params: { path: { collectionID } }, body });
-    else if (databaseID !== undefined) forDatabase.mutate({ params: { path: { databaseID } }, body });
+    const header = { 'Idempotency-Key': idempotencyKey(body) };
+    if (collectionID !== undefined) forCollection.mutate({ params: { path: { collectionID }, header }, body });
+    else if (databaseID !== undefined) forDatabase.mutate({ params: { path: { databaseID }, header }, body });
   };
   return (
     <>
       <PageTitle trail={[{ to: back, label: collectionID !== undefined ? `Collection #${collectionID}` : `Database #${databaseID}` }]}>
         New callback
       </PageTitle>
-      <Form initial={EMPTY} submitLabel="Create callback" cancelTo={back} pending={mutation.isPending} error={mutation.error} onSubmit={save} />
+      <Form initial={EMPTY} signingFixed={false} submitLabel="Create callback" cancelTo={back} pending={mutation.isPending} error={mutation.error} onSubmit={save} />
     </>
   );
 }
@@ -172,8 +213,9 @@ export function EditCallback({ callbackID }: { callbackID: string }) {
   const title = <PageTitle trail={[{ to: back, label: `Callback #${callbackID}` }]}>Edit callback</PageTitle>;
   if (callback.isPending) return <>{title}<Loading what="the callback" /></>;
   if (callback.isError) return <>{title}<ErrorNote error={callback.error} /></>;
-  const { url, expression, action, method, ordering } = callback.data;
-  const initial: Values = { url, expression, action, method, ordering };
+  const { url, expression, action, method, ordering, signing } = callback.data;
+  const initial: Values = { url, expression, action, method, ordering, signing };
+  // signing has no control here, so it never differs and is never sent (CallbackUpdate has no signing)
   const save = (values: Values) => {
     const body = Object.fromEntries(Object.entries(values).filter(([key, value]) => initial[key as keyof Values] !== value));
     if (Object.keys(body).length === 0) navigate(back);
@@ -182,7 +224,7 @@ export function EditCallback({ callbackID }: { callbackID: string }) {
   return (
     <>
       {title}
-      <Form initial={initial} submitLabel="Save changes" cancelTo={back} pending={update.isPending} error={update.error} onSubmit={save} />
+      <Form initial={initial} signingFixed submitLabel="Save changes" cancelTo={back} pending={update.isPending} error={update.error} onSubmit={save} />
     </>
   );
 }

@@ -35,7 +35,8 @@ export interface Watched {
 }
 
 export async function openPage(browser: Browser): Promise<Watched> {
-  const context = await browser.newContext({ viewport: WIDE });
+  // A zone away from UTC, so a time shown or asked for in the wrong zone is noticed
+  const context = await browser.newContext({ viewport: WIDE, timezoneId: 'America/Sao_Paulo' });
   const page = await context.newPage();
   const watched: Watched = { context, page, requests: [], errors: [], violations: [] };
   context.on('request', (request) => watched.requests.push(request.url()));

@@ -60,7 +60,16 @@ export interface RunningServer {
 export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidings-console-'));
   const token = 'console-browser-test-token';
-  const env = { PORT: '0', HOST: '127.0.0.1', TIDINGS_DATA_DIR: dataDir, TIDINGS_BOOTSTRAP_TOKEN: token, TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8', LOG_LEVEL: 'error' };
+  // One retry, ten minutes on: a failed delivery stays failed for the test, which replays it itself.
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TIDINGS_DATA_DIR: dataDir,
+    TIDINGS_BOOTSTRAP_TOKEN: token,
+    TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8',
+    TIDINGS_RETRY_SCHEDULE: '0,600',
+    LOG_LEVEL: 'error',
+  };
   try {
     const server = await startProcess(['src/main.ts'], serverDir, env, /listening on (http:\/\/\S+)[\s\S]*\n {2}token /);
     const { stdout } = await promisify(execFile)(process.execPath, ['src/cli.ts', 'tokens', 'create', 'default', '--read-only'], {
