@@ -9,7 +9,7 @@ import { SIGNING_LABEL } from './CallbackForm.tsx';
 import { Replay } from './Replay.tsx';
 import { Secret } from './Secret.tsx';
 
-const STATUSES: DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'exhausted', 'skipped'];
+const STATUSES: DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'exhausted', 'skipped', 'missed'];
 const PAGE = 20;
 /** How often an open deliveries list or delivery asks again: deliveries move on their own. */
 export const REFRESH_MS = 3_000;

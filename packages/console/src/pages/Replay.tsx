@@ -8,7 +8,7 @@ import { useApi } from '../api.tsx';
 import { ErrorNote } from '../ui.tsx';
 
 type ReplayStatus = NonNullable<components['schemas']['ReplayRequest']['status']>;
-const STATUSES: ReplayStatus[] = ['exhausted', 'skipped', 'failed', 'succeeded'];
+const STATUSES: ReplayStatus[] = ['exhausted', 'skipped', 'missed', 'failed', 'succeeded'];
 const DAY_MS = 86_400_000;
 
 /** A datetime-local value (`YYYY-MM-DDTHH:MM`, seconds optional), taken as UTC, in the API's `YYYY-MM-DD HH:MM:SS`. */
@@ -82,7 +82,7 @@ export function Replay({ callbackID, disabled }: { callbackID: string; disabled:
           <div className="field">
             <label htmlFor="replay-status">Which deliveries</label>
             <select id="replay-status" value={status} onChange={(event) => setStatus(STATUSES.find((candidate) => candidate === event.target.value) ?? '')}>
-              <option value="">never received (exhausted, skipped)</option>
+              <option value="">never received (exhausted, skipped, missed while disabled)</option>
               {STATUSES.map((candidate) => (
                 <option key={candidate} value={candidate}>
                   {candidate} only
