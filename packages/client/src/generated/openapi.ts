@@ -842,7 +842,7 @@ export interface components {
             collection: components["schemas"]["Id"] | null;
             ordering: components["schemas"]["CallbackOrdering"];
             signing: components["schemas"]["CallbackSigning"];
-            /** @description Whether the callback is switched off. Tidings disables a callback itself when its receiver answers `410 Gone` or has failed every attempt for 5 days; a disabled callback gets no new messages and its pending deliveries are exhausted. */
+            /** @description Whether the callback is switched off. Tidings disables a callback itself when its receiver answers `410 Gone` or has failed every attempt for 5 days; a disabled callback gets no new messages and its pending deliveries are exhausted; the changes made while it is disabled are kept as `missed` deliveries, which `POST /callback/{callbackID}/replay` sends once it is enabled. */
             disabled: boolean;
             /** @description Why Tidings disabled the callback; `null` when it is enabled or was disabled through the API. */
             disabledReason: string | null;
