@@ -9,7 +9,7 @@ import { runDeliveryLatency, runDeliveryThroughput } from './cases/delivery.ts';
 import { runExpressionEval } from './cases/expression.ts';
 import { runMemory } from './cases/memory.ts';
 import { runPostgres } from './cases/postgres.ts';
-import { BenchContext } from './lib/context.ts';
+import { BenchContext, PartialFailure } from './lib/context.ts';
 import { pinHarness, placement } from './lib/processes.ts';
 import { clockTicksPerSecond } from './lib/proc.ts';
 import { formatTable, statusRow, type CaseRow } from './lib/report.ts';
@@ -90,6 +90,7 @@ try {
     } catch (error) {
       failed = true;
       console.error(`bench: ${entry.name} failed:`, error);
+      if (error instanceof PartialFailure) rows.push(...error.rows);
       rows.push(statusRow(entry.name, `error: ${((error as Error).message ?? String(error)).split('\n')[0]}`));
     }
   }

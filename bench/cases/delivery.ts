@@ -108,8 +108,10 @@ function waitTimeoutMs(count: number): number {
   return 60_000 + count * 10;
 }
 
-function checkArrivals(what: string, arrived: ArrivalReport, count: number): void {
-  if (arrived.received < count) throw new CaseFailure(`${what}: lost ${count - arrived.received} of ${count} messages`);
+function checkArrivals(what: string, arrived: ArrivalReport, count: number, timeoutMs: number): void {
+  if (arrived.received < count) {
+    throw new CaseFailure(`${what}: lost ${count - arrived.received} of ${count} messages (none came for ${Math.round(timeoutMs / 1000)} s)`);
+  }
   if (arrived.distinctWebhookIds !== count) {
     throw new CaseFailure(`${what}: ${count} messages arrived with ${arrived.distinctWebhookIds} distinct webhook-ids`);
   }
@@ -145,11 +147,12 @@ async function closedLoop(
   target: Target,
   count: number,
   cpuSeconds: () => number,
+  timeoutMs = waitTimeoutMs(count),
 ): Promise<ClosedLoopDelivery> {
   const first = context.takeNumbers(count);
   await sink.call('reset');
   const cpuBefore = cpuSeconds();
-  const arriving = sink.call<ArrivalReport>('waitFor', { first, count, timeoutMs: waitTimeoutMs(count) });
+  const arriving = sink.call<ArrivalReport>('waitFor', { first, count, timeoutMs });
   const sent = await sender.call<ClosedLoopResult>('closed', {
     target,
     first,
@@ -162,12 +165,18 @@ async function closedLoop(
   }
   const arrived = await arriving;
   const cpu = cpuSeconds() - cpuBefore;
-  checkArrivals(label, arrived, count);
+  checkArrivals(label, arrived, count, timeoutMs);
   const seconds = (sink.toHarnessTime(arrived.lastAt) - sender.toHarnessTime(sent.startedAt)) / 1000;
   return { messagesPerSecond: count / seconds, cpuMicrosPerMessage: (cpu / count) * 1e6 };
 }
 
-export async function deliverThroughTidings(context: BenchContext, rig: DeliveryRig, count: number): Promise<ClosedLoopDelivery> {
+/** `timeoutMs`: how long the run may take before the messages still missing count as lost */
+export async function deliverThroughTidings(
+  context: BenchContext,
+  rig: DeliveryRig,
+  count: number,
+  timeoutMs = waitTimeoutMs(count),
+): Promise<ClosedLoopDelivery> {
   const result = await closedLoop(
     context,
     rig.tidings.process.name,
@@ -176,6 +185,7 @@ export async function deliverThroughTidings(context: BenchContext, rig: Delivery
     rig.updates,
     count,
     rig.serviceCpuSeconds,
+    timeoutMs,
   );
   rig.delivered += count;
   await awaitDurable(rig);
@@ -361,7 +371,7 @@ async function openLoop(
     throw new CaseFailure(`${label}: ${sent.failures} of ${count} requests failed; first: ${sent.firstFailure}`);
   const arrived = await rig.sink.call<ArrivalReport>('waitFor', { first, count, timeoutMs: waitTimeoutMs(count) });
   const cpu = cpuSeconds() - cpuBefore;
-  checkArrivals(label, arrived, count);
+  checkArrivals(label, arrived, count, waitTimeoutMs(count));
   const arrivals = await rig.sink.call<number[]>('arrivalTimes', { first, count });
   const latencies = arrivals.map((at, index) => rig.sink.toHarnessTime(at) - sender.toHarnessTime(sent.times[index] as number));
   return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), cpuMicrosPerMessage: (cpu / count) * 1e6 };
