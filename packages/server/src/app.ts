@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { ErrorEnvelope } from '@tidings/spec';
 import { authenticate } from './http/auth.ts';
 import { declaredBodyLimit } from './http/body.ts';
+import { consoleRoutes } from './http/console.ts';
+import { idempotency } from './http/idempotency.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
 import { json } from './http/respond.ts';
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (html === null) throw new ApiError(404, 'not_found', 'The documentation has not been built; run `pnpm docs`');
     return c.html(html);
   });
+  app.route('/console', consoleRoutes);
 
   app.get('/v1/health', async () => {
     try {
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   v1.use('*', authenticate());
   // a body is read only by the operations that take one (readBody, with the same limit while reading)
   v1.use('*', declaredBodyLimit(deps.config.maxBodyBytes));
+  v1.use('*', idempotency());
   v1.route('/', databaseRoutes);
   v1.route('/', collectionRoutes);
   v1.route('/', profileRoutes);

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
       console.log(`tidings ${VERSION} listening on ${base}  (store: ${store.dialect}, role: ${config.role})`);
       console.log(`  API   ${base}/v1`);
-      console.log(`  docs  ${base}/docs   contract ${base}/openapi.json`);
+      console.log(`  docs  ${base}/docs   contract ${base}/openapi.json   console ${base}/console`);
       console.log(
         config.bootstrapToken !== null
           ? '  token the one in TIDINGS_BOOTSTRAP_TOKEN'

@@ -473,6 +473,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/callback/{callbackID}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
+                 * @example 21
+                 */
+                callbackID: components["parameters"]["callbackID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a window of deliveries again
+         * @description Queues the callback's deliveries of a time window again, at once and each with a fresh set of retries: by default those the receiver never got (`exhausted`, `skipped`), or those in the `status` given. Each message keeps its `webhook-id`, so a receiver that has it already can drop it. Oldest first, at most 10,000 per request (`more` says some are left). A delivery being attempted right now is left alone. Re-enable a disabled callback first, or the messages are exhausted again.
+         */
+        post: operations["replayCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/callback/{callbackID}/deliveries": {
         parameters: {
             query?: never;
@@ -685,12 +711,14 @@ export interface components {
          *     | `url_not_allowed` | 400 | The callback's `url` points at a loopback, private, link-local or metadata address. |
          *     | `callback_limit_reached` | 400 | The database or collection already has as many callbacks as allowed. |
          *     | `fields_limit_reached` | 400 | After the update the profile or subprofile would hold more than one request may send: over 1,000 fields, or fields larger than the body limit (1 MB by default) as JSON. Nothing was changed. |
+         *     | `idempotency_key_reused` | 409 | The `Idempotency-Key` was sent with another request in the last 24 hours; use a new key for a new request. |
+         *     | `idempotency_key_in_use` | 409 | The first request with this `Idempotency-Key` is still being carried out; send it again in a moment. |
          *     | `store_unavailable` | 503 | The server cannot reach its store (PostgreSQL restarting or unreachable, a statement past its time limit); nothing was changed; retry after `Retry-After` seconds. |
          *     | `insufficient_storage` | 507 | The store has no space left to write; nothing was changed; reads and queued deliveries go on; retry after `Retry-After` seconds. |
          *     | `service_unavailable` | 503 | The contract mock is still starting (the mock only). |
          * @enum {string}
          */
-        ErrorCode: "invalid_access_token" | "forbidden" | "invalid_body" | "unknown_property" | "invalid_parameter" | "unsupported_media_type" | "payload_too_large" | "rate_limited" | "not_found" | "database_id_invalid" | "collection_id_invalid" | "profile_id_invalid" | "subprofile_id_invalid" | "callback_id_invalid" | "delivery_id_invalid" | "database_not_found" | "collection_not_found" | "profile_not_found" | "subprofile_not_found" | "callback_not_found" | "delivery_not_found" | "expression_invalid" | "expression_too_long" | "url_invalid" | "url_not_allowed" | "callback_limit_reached" | "fields_limit_reached" | "store_unavailable" | "insufficient_storage" | "service_unavailable";
+        ErrorCode: "invalid_access_token" | "forbidden" | "invalid_body" | "unknown_property" | "invalid_parameter" | "unsupported_media_type" | "payload_too_large" | "rate_limited" | "not_found" | "database_id_invalid" | "collection_id_invalid" | "profile_id_invalid" | "subprofile_id_invalid" | "callback_id_invalid" | "delivery_id_invalid" | "database_not_found" | "collection_not_found" | "profile_not_found" | "subprofile_not_found" | "callback_not_found" | "delivery_not_found" | "expression_invalid" | "expression_too_long" | "url_invalid" | "url_not_allowed" | "callback_limit_reached" | "fields_limit_reached" | "idempotency_key_reused" | "idempotency_key_in_use" | "store_unavailable" | "insufficient_storage" | "service_unavailable";
         /** @description Every error answer has this shape. */
         ErrorEnvelope: {
             error: {
@@ -953,6 +981,21 @@ export interface components {
             created: components["schemas"]["Timestamp"];
             modified: components["schemas"]["Timestamp"];
         };
+        /** @description Which of the callback's deliveries to send again: those made (their change committed) from `since` to `until` (both UTC, inclusive), in one status or, by default, those the receiver never got (`exhausted` and `skipped`). */
+        ReplayRequest: {
+            since: components["schemas"]["Timestamp"];
+            until?: components["schemas"]["Timestamp"];
+            /**
+             * @description Only deliveries in this status; `pending` ones are on their way already.
+             * @enum {string}
+             */
+            status?: "succeeded" | "failed" | "exhausted" | "skipped";
+        };
+        /** @description How many deliveries are queued again. At most 10,000 are queued by one request: when `more` is true, send the same request again for the rest. */
+        ReplayResult: {
+            queued: number;
+            more: boolean;
+        };
         /** @description One page of deliveries. */
         DeliveryList: {
             /** @description The offset of the first item on this page, as requested. */
@@ -1124,6 +1167,15 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The `Idempotency-Key` was sent with another request (method, path or body) in the last 24 hours (`idempotency_key_reused`: use a new key for a new request), or the first request with it is still being carried out (`idempotency_key_in_use`: send it again in a moment). */
+        IdempotencyConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description The body is larger than the server accepts (1 MB unless configured otherwise): its `Content-Length` says so, or more arrived. A `POST` that takes no body is refused all the same when its `Content-Length` is over the limit. */
         PayloadTooLarge: {
             headers: {
@@ -1240,6 +1292,11 @@ export interface components {
         /** @description The largest number of items on the page. */
         limit: number;
         /**
+         * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+         * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+         */
+        idempotencyKey: string;
+        /**
          * @description The database's ID, a decimal string. A value that is not a decimal ID is answered with 400 `database_id_invalid`; an unknown ID, or the ID of another account's database, with 404 `database_not_found`.
          * @example 12
          */
@@ -1341,7 +1398,13 @@ export interface operations {
     createDatabase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1364,6 +1427,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1404,7 +1468,13 @@ export interface operations {
     updateDatabase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The database's ID, a decimal string. A value that is not a decimal ID is answered with 400 `database_id_invalid`; an unknown ID, or the ID of another account's database, with 404 `database_not_found`.
@@ -1433,6 +1503,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["DatabaseNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1443,7 +1514,13 @@ export interface operations {
     updateDatabaseWithPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The database's ID, a decimal string. A value that is not a decimal ID is answered with 400 `database_id_invalid`; an unknown ID, or the ID of another account's database, with 404 `database_not_found`.
@@ -1472,6 +1549,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["DatabaseNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1548,7 +1626,13 @@ export interface operations {
     createCollection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The database's ID, a decimal string. A value that is not a decimal ID is answered with 400 `database_id_invalid`; an unknown ID, or the ID of another account's database, with 404 `database_not_found`.
@@ -1578,6 +1662,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["DatabaseNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1623,7 +1708,13 @@ export interface operations {
     createProfile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The database's ID, a decimal string. A value that is not a decimal ID is answered with 400 `database_id_invalid`; an unknown ID, or the ID of another account's database, with 404 `database_not_found`.
@@ -1653,6 +1744,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["DatabaseNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1698,7 +1790,13 @@ export interface operations {
     createDatabaseCallback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The database's ID, a decimal string. A value that is not a decimal ID is answered with 400 `database_id_invalid`; an unknown ID, or the ID of another account's database, with 404 `database_not_found`.
@@ -1728,6 +1826,7 @@ export interface operations {
             400: components["responses"]["CallbackBadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["DatabaseNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1768,7 +1867,13 @@ export interface operations {
     updateCollection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The collection's ID, a decimal string. A value that is not a decimal ID is answered with 400 `collection_id_invalid`; an unknown ID, or the ID of another account's collection, with 404 `collection_not_found`.
@@ -1797,6 +1902,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CollectionNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1807,7 +1913,13 @@ export interface operations {
     updateCollectionWithPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The collection's ID, a decimal string. A value that is not a decimal ID is answered with 400 `collection_id_invalid`; an unknown ID, or the ID of another account's collection, with 404 `collection_not_found`.
@@ -1836,6 +1948,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CollectionNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1947,7 +2060,13 @@ export interface operations {
     createCollectionCallback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The collection's ID, a decimal string. A value that is not a decimal ID is answered with 400 `collection_id_invalid`; an unknown ID, or the ID of another account's collection, with 404 `collection_not_found`.
@@ -1977,6 +2096,7 @@ export interface operations {
             400: components["responses"]["CallbackBadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CollectionNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2017,7 +2137,13 @@ export interface operations {
     updateProfile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The profile's ID, a decimal string. A value that is not a decimal ID is answered with 400 `profile_id_invalid`; an unknown ID, or the ID of another account's profile, with 404 `profile_not_found`.
@@ -2046,6 +2172,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["ProfileNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2056,7 +2183,13 @@ export interface operations {
     updateProfileWithPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The profile's ID, a decimal string. A value that is not a decimal ID is answered with 400 `profile_id_invalid`; an unknown ID, or the ID of another account's profile, with 404 `profile_not_found`.
@@ -2085,6 +2218,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["ProfileNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2166,7 +2300,13 @@ export interface operations {
     createSubprofile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The profile's ID, a decimal string. A value that is not a decimal ID is answered with 400 `profile_id_invalid`; an unknown ID, or the ID of another account's profile, with 404 `profile_not_found`.
@@ -2201,6 +2341,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["ProfileOrCollectionNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2241,7 +2382,13 @@ export interface operations {
     updateSubprofile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The subprofile's ID, a decimal string. A value that is not a decimal ID is answered with 400 `subprofile_id_invalid`; an unknown ID, or the ID of another account's subprofile, with 404 `subprofile_not_found`.
@@ -2270,6 +2417,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SubprofileNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2280,7 +2428,13 @@ export interface operations {
     updateSubprofileWithPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The subprofile's ID, a decimal string. A value that is not a decimal ID is answered with 400 `subprofile_id_invalid`; an unknown ID, or the ID of another account's subprofile, with 404 `subprofile_not_found`.
@@ -2309,6 +2463,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SubprofileNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2380,7 +2535,13 @@ export interface operations {
     updateCallback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
@@ -2409,6 +2570,7 @@ export interface operations {
             400: components["responses"]["CallbackBadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CallbackNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2419,7 +2581,13 @@ export interface operations {
     updateCallbackWithPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
@@ -2448,6 +2616,7 @@ export interface operations {
             400: components["responses"]["CallbackBadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CallbackNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2520,7 +2689,13 @@ export interface operations {
     rotateCallbackSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
@@ -2544,6 +2719,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CallbackNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
@@ -2553,7 +2729,13 @@ export interface operations {
     sendTestMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
@@ -2577,7 +2759,53 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CallbackNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    replayCallback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
+                 * @example 21
+                 */
+                callbackID: components["parameters"]["callbackID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayRequest"];
+            };
+        };
+        responses: {
+            /** @description The deliveries are queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CallbackNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
             507: components["responses"]["InsufficientStorage"];
@@ -2653,7 +2881,13 @@ export interface operations {
     retryDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
             path: {
                 /**
                  * @description The delivery's ID, a decimal string. A value that is not a decimal ID is answered with 400 `delivery_id_invalid`; an unknown ID, or the ID of another account's delivery, with 404 `delivery_not_found`.
@@ -2677,6 +2911,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["DeliveryNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];

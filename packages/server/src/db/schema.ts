@@ -123,6 +123,19 @@ export interface DeliveryAttemptsTable {
   response: string | null;
 }
 
+export interface IdempotencyKeysTable {
+  account_id: number;
+  key: string;
+  /** SHA-256 of the method, path and body of the first request that used the key */
+  fingerprint: string;
+  /** null while the first request is being carried out */
+  status: number | null;
+  /** the answer's headers as a JSON object */
+  headers: string | null;
+  body: string | null;
+  created_at: number;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   tokens: TokensTable;
@@ -135,4 +148,5 @@ export interface Schema {
   events: EventsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -87,6 +87,11 @@ export class Statements {
     for (const row of await this.rows(db, key, build, parameters)) if (!take(row)) return;
   }
 
+  /** The SQL of every hot query compiled so far, by key: what queries.test.ts writes to src/db/queries/. */
+  compiled(): ReadonlyMap<string, string> {
+    return this.#sql;
+  }
+
   async first<Row>(db: Db, key: string, build: () => Compilable<Row>, parameters: readonly unknown[]): Promise<Row | undefined> {
     return (await this.rows(db, key, build, parameters))[0];
   }

@@ -13,13 +13,7 @@
 // The queue is not bounded here: callers evaluate what they claimed from the outbox, which bounds it,
 // and refusing work would turn load into skipped deliveries.
 //
-// The one worker thread is shared by every account, so an expression that runs out of time on every
-// record (a loop, a catastrophic regular expression) would cost everyone its 100 ms (200 ms and a new
-// thread when the backstop has to fire) on every change. After `timeOutsBeforeBench` time-outs in a row
-// of one owner's source it is *benched*: its evaluations answer at once with an error saying so (the
-// delivery is skipped and the reason recorded, as for a time-out) until the bench ends; then one
-// evaluation runs again (the others are skipped until its outcome is known), and another time-out benches it twice as long (10 s, 20 s, … at most 10 min),
-// while an evaluation that finishes in time ends it.
+// An owner's source that keeps running out of time is benched (time-out-bench.ts).
 import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { analyzeExpression, type ExpressionAnalysis } from './analysis.ts';
@@ -49,14 +43,9 @@ import {
   type ExpressionSandbox,
   type ExpressionSandboxOptions,
 } from './types.ts';
+import { TimeOutBench } from './time-out-bench.ts';
 import { isAlwaysTrue } from './wrap.ts';
 
-/** Time-outs in a row after which an owner's source is benched, and the first and longest bench. */
-export const timeOutsBeforeBench = 3;
-export const firstBenchMs = 10_000;
-export const longestBenchMs = 10 * 60_000;
-/** Owners' sources with time-outs remembered at most; the oldest is forgotten first. */
-const largestBenchRecords = 10_000;
 
 /** Headroom over the deadline before the backstop fires, so it only catches what the interrupt misses. */
 export const backstopMarginMs = 100;
@@ -110,16 +99,6 @@ interface SandboxThread {
   runningJob: Int32Array;
 }
 
-/**
- * Time-outs in a row of one owner's source, and its bench (`until` 0 while it is not benched);
- * `probing` while the one evaluation allowed after a bench runs.
- */
-interface TimeOuts {
-  inARow: number;
-  benchMs: number;
-  until: number;
-  probing: boolean;
-}
 
 export function createExpressionSandbox(
   limits: Partial<ExpressionLimits> = {},
@@ -128,7 +107,7 @@ export function createExpressionSandbox(
   const resolvedLimits = resolveLimits(limits);
   const mainThreadAllowed = options.mainThread ?? true;
   const now = options.now ?? Date.now;
-  const timeOuts = new Map<string, TimeOuts>();
+  const bench = new TimeOutBench(now);
   const analyses = createCompileCache<AnalysedSource>(analysisCacheBounds, () => {});
   let mainEngine: ExpressionEngine | undefined;
   let mainEngineLoading: Promise<ExpressionEngine> | undefined;
@@ -296,44 +275,10 @@ export function createExpressionSandbox(
     return work(engine);
   }
 
-  function benched(key: string): ExpressionOutcome | undefined {
-    const record = timeOuts.get(key);
-    if (record === undefined || record.inARow < timeOutsBeforeBench) return undefined;
-    const waitMs = record.until - now();
-    if (waitMs <= 0 && !record.probing) {
-      // the bench is over: this evaluation tries the source again, alone (the others wait for its outcome)
-      record.probing = true;
-      return undefined;
-    }
-    const again = waitMs > 0 ? `is evaluated again in ${Math.ceil(waitMs / 1000)} s` : 'is being tried again';
-    return { matched: false, error: `expression skipped: it ran out of time ${record.inARow} times in a row, and ${again}` };
-  }
-
-  function noteOutcome(key: string, outcome: ExpressionOutcome): ExpressionOutcome {
-    const record = timeOuts.get(key);
-    if (outcome.error !== timeLimitMessage) {
-      if (record !== undefined) timeOuts.delete(key);
-      return outcome;
-    }
-    if (record === undefined) {
-      if (timeOuts.size >= largestBenchRecords) timeOuts.delete(timeOuts.keys().next().value as string);
-      timeOuts.set(key, { inARow: 1, benchMs: 0, until: 0, probing: false });
-      return outcome;
-    }
-    record.probing = false;
-    record.inARow++;
-    // evaluations that were under way when the bench began do not lengthen it
-    if (record.inARow >= timeOutsBeforeBench && record.until <= now()) {
-      record.benchMs = record.benchMs === 0 ? firstBenchMs : Math.min(2 * record.benchMs, longestBenchMs);
-      record.until = now() + record.benchMs;
-    }
-    return outcome;
-  }
-
   async function evaluate(source: string, record: ExpressionRecord, owner?: string): Promise<ExpressionOutcome> {
     if (closed) throw new Error('expression sandbox is closed');
     if (isAlwaysTrue(source)) return { matched: true };
-    const skipped = timeOuts.size === 0 ? undefined : benched(benchKey(source, owner));
+    const skipped = bench.skip(source, owner);
     if (skipped !== undefined) return skipped;
     const analysed = analysisOf(source);
     const input = evaluationInput(analysed.analysis, record);
@@ -345,8 +290,7 @@ export function createExpressionSandbox(
     }
     const answer = await submit({ kind: 'evaluate', source, input });
     if (answer.kind !== 'evaluate') unexpected(answer);
-    if (timeOuts.size === 0 && answer.outcome.error !== timeLimitMessage) return answer.outcome;
-    return noteOutcome(benchKey(source, owner), answer.outcome);
+    return bench.note(source, owner, answer.outcome);
   }
 
   return {
@@ -402,10 +346,6 @@ function resolveLimits(limits: Partial<ExpressionLimits>): ExpressionLimits {
     throw new RangeError(`expression limit memoryBytes must be at most ${largestExpressionMemoryBytes}`);
   }
   return resolved;
-}
-
-function benchKey(source: string, owner: string | undefined): string {
-  return owner === undefined ? source : `${owner}\u0000${source}`;
 }
 
 function inputJson(input: EvaluationInput): string {

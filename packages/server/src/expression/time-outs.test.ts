@@ -2,7 +2,7 @@
 // its deadline on every change, for its owner only, and comes back when it finishes in time.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createExpressionSandbox, type ExpressionRecord } from './index.ts';
-import { firstBenchMs, longestBenchMs, timeOutsBeforeBench } from './sandbox.ts';
+import { firstBenchMs, longestBenchMs, timeOutsBeforeBench } from './time-out-bench.ts';
 import { timeLimitMessage } from './types.ts';
 
 let clock = 1_000_000;

@@ -24,6 +24,8 @@ export interface AppDeps {
 export interface AppEnv {
   Variables: {
     principal: Principal;
+    /** the body as read by the Idempotency-Key check, for readBody not to read it again */
+    bodyText?: string;
     deps: AppDeps;
   };
 }

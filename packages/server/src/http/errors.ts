@@ -2,7 +2,7 @@ import type { ErrorCode } from '@tidings/spec';
 
 /** The one error type routes throw; app.onError turns it into the error envelope. */
 export class ApiError extends Error {
-  readonly status: 400 | 403 | 404 | 413 | 415 | 429 | 503 | 507;
+  readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 429 | 503 | 507;
   readonly code: ErrorCode;
   readonly headers: Record<string, string>;
 

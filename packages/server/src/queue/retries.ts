@@ -43,6 +43,55 @@ export class RetryRequests {
   }
 }
 
+/** Which finished deliveries a replay sends again, and how many at most in one request. */
+export interface ReplayWindow {
+  /** epoch ms, inclusive: the deliveries made (the changes committed) from then on */
+  since: number;
+  /** epoch ms, inclusive */
+  until: number;
+  statuses: readonly string[];
+  most: number;
+}
+
+export class Replays {
+  readonly #connection: Connection;
+
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  /**
+   * Queues again, at once and with a fresh round of retries, a callback's deliveries of the window in
+   * the given statuses, oldest first, at most `most` (`more` says some are left: ask again). Each keeps
+   * its webhook-id. A delivery being attempted right now is left alone.
+   */
+  async replay(callbackId: number, window: ReplayWindow): Promise<{ queued: number; more: boolean }> {
+    const { ms, stamp } = this.#connection.now();
+    return this.#connection.write(async (trx, queued) => {
+      const chosen = trx
+        .selectFrom('deliveries')
+        .select('id')
+        .where('callback_id', '=', callbackId)
+        .where('created_at', '>=', window.since)
+        .where('created_at', '<=', window.until)
+        .where('status', 'in', [...window.statuses])
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', ms)]))
+        .orderBy('id')
+        .limit(window.most + 1);
+      const ids = (await chosen.execute()).map((row) => row.id);
+      const batch = ids.slice(0, window.most);
+      if (batch.length === 0) return { queued: 0, more: false };
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({ status: 'pending', retry_base: eb.ref('attempts'), next_attempt_at: ms, lease_until: null, retry_requested: 0, modified: stamp }))
+        .where('id', 'in', batch)
+        .execute();
+      queued.callbacks.add(callbackId);
+      return { queued: batch.length, more: ids.length > batch.length };
+    });
+  }
+}
+
 /**
  * A retry was asked for while this attempt was in flight (RetryRequests.request). A delivery that got
  * through needs nothing more; one that did not goes again at once, with a fresh round of retries,

@@ -19,7 +19,7 @@ import { Claims } from '../queue/claims.ts';
 import { Enqueue } from '../queue/enqueue.ts';
 import { Outcomes } from '../queue/outcomes.ts';
 import { Pruning } from '../queue/prune.ts';
-import { RetryRequests } from '../queue/retries.ts';
+import { Replays, RetryRequests, type ReplayWindow } from '../queue/retries.ts';
 import type { AttemptOutcome, ClaimNotes, JoinedClaim } from '../queue/types.ts';
 import { Accounts } from './accounts.ts';
 import { CallbackLists } from './callback-lists.ts';
@@ -27,6 +27,7 @@ import { Callbacks } from './callbacks.ts';
 import { Collections } from './collections.ts';
 import { Databases } from './databases.ts';
 import { Deliveries } from './deliveries.ts';
+import { IdempotencyKeys } from './idempotency.ts';
 import { Profiles } from './profiles.ts';
 import { Secrets } from './secrets.ts';
 import { Subprofiles } from './subprofiles.ts';
@@ -59,6 +60,8 @@ export class KyselyStore implements Store {
   readonly #claims: Claims;
   readonly #outcomes: Outcomes;
   readonly #pruning: Pruning;
+  readonly idempotency: IdempotencyKeys;
+  readonly #replays: Replays;
 
   constructor(options: KyselyStoreOptions) {
     const connection = new Connection(options);
@@ -80,10 +83,17 @@ export class KyselyStore implements Store {
     this.#claims = new Claims(connection);
     this.#outcomes = new Outcomes(connection);
     this.#pruning = new Pruning(connection);
+    this.idempotency = new IdempotencyKeys(connection);
+    this.#replays = new Replays(connection);
   }
 
   migrate(): Promise<number[]> {
     return this.#migrate();
+  }
+
+  /** The SQL of the hot queries this store has run, by key (src/db/queries/ is made from it). */
+  compiledQueries(): ReadonlyMap<string, string> {
+    return this.#connection.statements.compiled();
   }
 
   close(): Promise<void> {
@@ -235,6 +245,11 @@ export class KyselyStore implements Store {
     return this.#deliveries.queueTestMessage(accountId, callbackId);
   }
 
+  async replayDeliveries(accountId: number, callbackId: number, window: ReplayWindow) {
+    if (!(await this.#callbacks.row(this.#connection.db, accountId, callbackId))) return null;
+    return this.#replays.replay(callbackId, window);
+  }
+
   // the worker's side
   claimDueDeliveries(limit: number, leaseMs: number, maxPerCallback: number, busy?: ReadonlyMap<number, number>, notes?: ClaimNotes) {
     return this.#claims.claimDueDeliveries(limit, leaseMs, maxPerCallback, busy, notes);
@@ -251,7 +266,8 @@ export class KyselyStore implements Store {
   discardDelivery(deliveryId: number) {
     return this.#pruning.discardDelivery(deliveryId);
   }
-  pruneDeliveries(olderThanMs: number) {
+  async pruneDeliveries(olderThanMs: number) {
+    await this.idempotency.prune();
     return this.#pruning.pruneDeliveries(olderThanMs);
   }
 

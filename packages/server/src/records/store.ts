@@ -1,6 +1,8 @@
 // The Store: everything routes and the delivery worker need from persistence. One implementation
 // (KyselyStore, composed of the repositories beside it and of queue/) serves both dialects; what
 // differs (connection, migrations) lives in db/sqlite/ and db/postgres/.
+import type { ReplayWindow } from '../queue/retries.ts';
+import type { IdempotencyKeys } from './idempotency.ts';
 import type {
   Callback,
   CallbackCreate,
@@ -158,6 +160,8 @@ export interface Store {
    */
   retryDelivery(accountId: number, id: number): Promise<Delivery | null>;
   queueTestMessage(accountId: number, callbackId: number): Promise<Delivery | null>;
+  /** Sends a window of a callback's finished deliveries again (queue/retries.ts); null for another account's callback. */
+  replayDeliveries(accountId: number, callbackId: number, window: ReplayWindow): Promise<{ queued: number; more: boolean } | null>;
 
   // the worker's side
   /**
@@ -180,7 +184,11 @@ export interface Store {
    */
   recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void>;
   discardDelivery(deliveryId: number): Promise<void>;
+  /** Drops finished deliveries older than `olderThanMs`, and idempotency keys past their 24 hours. */
   pruneDeliveries(olderThanMs: number): Promise<number>;
+
+  /** the answers kept for Idempotency-Key (idempotency.ts) */
+  readonly idempotency: Pick<IdempotencyKeys, 'claim' | 'finish' | 'forget'>;
 
   // moving a whole store between dialects (pnpm tidings export / import)
   /** the latest migration this store has: an export imports only into a store of the same version */

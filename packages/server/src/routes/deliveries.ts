@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { DeliveryStatus } from '@tidings/spec';
+import { readBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
-import { notFound, parseId } from '../http/errors.ts';
+import { ApiError, notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
 
@@ -25,4 +26,24 @@ export const deliveryRoutes = new Hono<AppEnv>()
     const delivery = await c.get('deps').store.retryDelivery(c.get('principal').accountId, id);
     if (!delivery) throw notFound('delivery', c.req.param('deliveryID'));
     return json('retryDelivery', 202, delivery);
+  })
+  .post('/callback/:callbackID/replay', async (c) => {
+    const callbackId = parseId('callback', c.req.param('callbackID'));
+    const input = await readBody(c, 'replayCallback');
+    const { store, clock } = c.get('deps');
+    const since = Date.parse(`${input.since.replace(' ', 'T')}Z`);
+    const until = input.until === undefined ? clock.now() : Date.parse(`${input.until.replace(' ', 'T')}Z`);
+    if (Number.isNaN(since) || Number.isNaN(until)) throw new ApiError(400, 'invalid_body', 'since and until must be moments that exist, as YYYY-MM-DD HH:MM:SS (UTC)');
+    if (until < since) throw new ApiError(400, 'invalid_body', `until (${input.until}) is before since (${input.since})`);
+    const statuses = input.status === undefined ? REPLAYED_BY_DEFAULT : [input.status];
+    // until is a whole second: the deliveries of its last millisecond belong to it
+    const window = { since, until: input.until === undefined ? until : until + 999, statuses, most: REPLAY_MOST };
+    const result = await store.replayDeliveries(c.get('principal').accountId, callbackId, window);
+    if (!result) throw notFound('callback', c.req.param('callbackID'));
+    return json('replayCallback', 202, result);
   });
+
+/** what a replay sends again unless told a status: what the receiver never got */
+const REPLAYED_BY_DEFAULT = ['exhausted', 'skipped'];
+/** deliveries one replay request queues at most (the contract's ReplayResult) */
+const REPLAY_MOST = 10_000;

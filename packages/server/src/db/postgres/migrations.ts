@@ -179,4 +179,22 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       ALTER TABLE deliveries ADD COLUMN retry_requested INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 6,
+    name: 'idempotency keys',
+    // as on the embedded store (sqlite/migrations.ts): the answers to requests with an Idempotency-Key
+    sql: `
+      CREATE TABLE idempotency_keys (
+        account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status INTEGER,
+        headers TEXT,
+        body TEXT,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (account_id, key)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+    `,
+  },
 ];

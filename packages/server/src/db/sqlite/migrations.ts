@@ -168,4 +168,24 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       ALTER TABLE deliveries ADD COLUMN retry_requested INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 6,
+    name: 'idempotency keys',
+    // the answer to a POST or PUT sent with an Idempotency-Key, kept for 24 hours so that the same
+    // request sent again (a client retrying after a lost answer) gets it again instead of acting twice;
+    // status is null while the first request is still being carried out
+    sql: `
+      CREATE TABLE idempotency_keys (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status INTEGER,
+        headers TEXT,
+        body TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, key)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+    `,
+  },
 ];
