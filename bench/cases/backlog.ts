@@ -134,6 +134,8 @@ function fillStatements(dialect: 'sqlite' | 'postgres', target: Refusing, fill: 
   return statements;
 }
 
+const grouped = (value: number) => value.toLocaleString('en-US');
+
 const filledTables = ['events', 'deliveries', 'delivery_attempts'] as const;
 
 async function fillSqlite(dataDirectory: string, refusing: Omit<Refusing, 'accountId'>, fill: Fill): Promise<void> {
@@ -171,6 +173,9 @@ async function fillPostgres(url: string, refusing: Omit<Refusing, 'accountId'>, 
   }
 }
 
+/** the loaded or the clean side's store: a data directory, or a PostgreSQL cluster of its own */
+type Store = { dataDirectory: string } | { cluster: Cluster };
+
 interface Side {
   rig: DeliveryRig;
   /** the refusing callback's ID in the API */
@@ -204,28 +209,30 @@ async function makeSide(
   context: BenchContext,
   label: string,
   fill: Fill | null,
-  store: { dataDirectory: string } | { cluster: Cluster },
+  store: Store,
 ): Promise<Side> {
   const cluster = 'cluster' in store ? store.cluster : null;
   const rig = await createDeliveryRig(context, {
     name: `tidings (backlog, ${label})`,
-    ...(cluster ? { databaseUrl: cluster.url, extraCpuSeconds: () => processTreeCpuSeconds(cluster.postmasterPid) } : { dataDirectory: (store as { dataDirectory: string }).dataDirectory }),
+    ...('cluster' in store
+      ? { databaseUrl: store.cluster.url, extraCpuSeconds: () => processTreeCpuSeconds(store.cluster.postmasterPid) }
+      : { dataDirectory: store.dataDirectory }),
   });
   try {
     // the refusing callback in a database of its own: the measured updates do not queue messages for it
     const { api } = rig.tidings;
     const databaseId = await api.createDatabase('bench backlog');
-    const profileId = await api.createProfile(databaseId, { n: '0', firstname: 'Johanna', lastname: 'van der Berg', company: 'Apple' });
-    const refusingId = await api.createCallback(databaseId, { url: `http://127.0.0.1:${await closedPort()}/hook`, action: 'update' });
+    const profileId = await api.createProfile(databaseId, { n: '0', firstname: 'Johanna', company: 'Apple' });
+    const refusingUrl = `http://127.0.0.1:${await closedPort()}/hook`;
+    const refusingId = await api.createCallback(databaseId, { url: refusingUrl, action: 'update' });
     if (fill !== null) {
       const refusing = { databaseId: Number(databaseId), profileId: Number(profileId), callbackId: Number(refusingId) };
       const started = Date.now();
       await rig.restart(() =>
-        cluster ? fillPostgres(cluster.url, refusing, fill) : fillSqlite((store as { dataDirectory: string }).dataDirectory, refusing, fill),
+        'cluster' in store ? fillPostgres(store.cluster.url, refusing, fill) : fillSqlite(store.dataDirectory, refusing, fill),
       );
-      context.log(
-        `backlog (${label}): ${fill.finished} finished and ${fill.pending} pending deliveries written in ${((Date.now() - started) / 1000).toFixed(1)} s (Tidings restarted)`,
-      );
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      context.log(`backlog (${label}): ${fill.finished} finished and ${fill.pending} pending deliveries written in ${seconds} s (Tidings restarted)`);
     }
     return {
       rig,
@@ -244,7 +251,7 @@ async function measureStore(context: BenchContext, store: 'embedded' | 'postgres
   const prefix = store === 'embedded' ? 'backlog' : 'backlog postgres';
   const cleanup: Array<() => Promise<void> | void> = [];
   try {
-    const storeFor = (): { dataDirectory: string } | { cluster: Cluster } => {
+    const storeFor = (): Store => {
       if (store === 'postgres') {
         const cluster = startCluster();
         cleanup.push(() => cluster.stop());
@@ -254,8 +261,8 @@ async function measureStore(context: BenchContext, store: 'embedded' | 'postgres
       cleanup.push(() => rmSync(dataDirectory, { recursive: true, force: true }));
       return { dataDirectory };
     };
-    let cleanStore: { dataDirectory: string } | { cluster: Cluster };
-    let loadedStore: { dataDirectory: string } | { cluster: Cluster };
+    let cleanStore: Store;
+    let loadedStore: Store;
     try {
       cleanStore = storeFor();
       loadedStore = storeFor();
@@ -289,8 +296,12 @@ async function measureStore(context: BenchContext, store: 'embedded' | 'postgres
       );
     }
     const pendingAfter = await neverAttempted();
-    const rate = { clean: median(rounds.map((entry) => entry.clean.messagesPerSecond)), loaded: median(rounds.map((entry) => entry.loaded.messagesPerSecond)) };
-    const cpu = { clean: median(rounds.map((entry) => entry.clean.cpuMicrosPerMessage)), loaded: median(rounds.map((entry) => entry.loaded.cpuMicrosPerMessage)) };
+    const pick = (select: (run: ClosedLoopDelivery) => number) => ({
+      clean: median(rounds.map((entry) => select(entry.clean))),
+      loaded: median(rounds.map((entry) => select(entry.loaded))),
+    });
+    const rate = pick((run) => run.messagesPerSecond);
+    const cpu = pick((run) => run.cpuMicrosPerMessage);
     const ratio = rateRatio(rate.clean, rate.loaded);
     return [
       row({
@@ -312,7 +323,7 @@ async function measureStore(context: BenchContext, store: 'embedded' | 'postgres
       }),
       // whether the backlog was still there while the loaded side was measured
       row({
-        name: `${prefix}: never-attempted deliveries of the refusing callback (of ${fill.pending.toLocaleString('en-US')}; ${fill.finished.toLocaleString('en-US')} finished), before and after the loaded runs`,
+        name: `${prefix}: of the refusing callback's ${grouped(fill.pending)} pending (${grouped(fill.finished)} finished), never attempted before and after the loaded runs`,
         baseline: pendingBefore,
         service: pendingAfter,
         ratio: null,
