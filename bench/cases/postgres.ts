@@ -21,15 +21,18 @@ import {
   type DeliveryRig,
 } from './delivery.ts';
 
+/** Against Tidings on the embedded store in the same run (CPU: Tidings and PostgreSQL together). */
+const targets = { apiGetFactor: 2, deliveryCpuFactor: 2.5, deliveryShare: 0.5 };
+
 const clusterScript = fileURLToPath(new URL('../../scripts/postgres-cluster.sh', import.meta.url));
 
-interface Cluster {
+export interface Cluster {
   url: string;
   postmasterPid: number;
   stop(): void;
 }
 
-function startCluster(): Cluster {
+export function startCluster(): Cluster {
   const directory = mkdtempSync(join(tmpdir(), 'tidings-bench-pg-'));
   let stopped = false;
   const stop = () => {
@@ -159,6 +162,7 @@ export async function runPostgres(context: BenchContext): Promise<CaseRow[]> {
       embedded: pick(deliveries, (round) => round.embedded.cpuMicrosPerMessage),
       postgres: pick(deliveries, (round) => round.postgres.cpuMicrosPerMessage),
     };
+    const deliveryShare = rateRatio(rate.embedded, rate.postgres);
     return [
       row({
         name: 'postgres api-get',
@@ -166,6 +170,8 @@ export async function runPostgres(context: BenchContext): Promise<CaseRow[]> {
         service: cpu.postgres,
         ratio: costRatio(cpu.embedded, cpu.postgres),
         unit: 'µs CPU/request',
+        target: `≤ ${targets.apiGetFactor}× embedded (ratio ≥ ${(1 / targets.apiGetFactor).toFixed(2)})`,
+        met: cpu.postgres <= targets.apiGetFactor * cpu.embedded,
       }),
       row({
         name: 'postgres api-get throughput',
@@ -178,8 +184,10 @@ export async function runPostgres(context: BenchContext): Promise<CaseRow[]> {
         name: 'postgres delivery-throughput',
         baseline: rate.embedded,
         service: rate.postgres,
-        ratio: rateRatio(rate.embedded, rate.postgres),
+        ratio: deliveryShare,
         unit: 'messages/s',
+        target: `≥ ${targets.deliveryShare.toFixed(2)}`,
+        met: deliveryShare >= targets.deliveryShare,
       }),
       row({
         name: 'postgres delivery-throughput CPU',
@@ -187,6 +195,8 @@ export async function runPostgres(context: BenchContext): Promise<CaseRow[]> {
         service: perMessage.postgres,
         ratio: costRatio(perMessage.embedded, perMessage.postgres),
         unit: 'µs CPU/message',
+        target: `≤ ${targets.deliveryCpuFactor}× embedded (ratio ≥ ${(1 / targets.deliveryCpuFactor).toFixed(2)})`,
+        met: perMessage.postgres <= targets.deliveryCpuFactor * perMessage.embedded,
       }),
     ];
   } finally {

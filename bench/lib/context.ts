@@ -1,6 +1,7 @@
 // What the cases share: the settings, the load processes (started once, stopped at the end),
 // message numbers that never repeat within a run, and figures one case hands to another.
 import { BenchProcess, benchScript, type Role } from './processes.ts';
+import type { CaseRow } from './report.ts';
 import type { Settings } from './settings.ts';
 
 export class BenchContext {
@@ -61,3 +62,13 @@ export class BenchContext {
 
 /** A case failed in a way that makes its numbers meaningless: an error answer, a lost message. */
 export class CaseFailure extends Error {}
+
+/** A case of which a part failed: the rows of the parts that finished are still reported. */
+export class PartialFailure extends Error {
+  readonly rows: CaseRow[];
+
+  constructor(message: string, rows: CaseRow[]) {
+    super(message);
+    this.rows = rows;
+  }
+}

@@ -36,6 +36,7 @@ export interface RunningServer {
 
 export interface Tidings extends RunningServer {
   api: Api;
+  dataDirectory: string;
 }
 
 /** Where `pnpm bench --cpu-prof` has each Tidings process write its V8 CPU profile, or null. */
@@ -60,9 +61,18 @@ export function liveHeapBytes(server: BenchProcess): Promise<number> {
   return readHeapProbe(server.pid, () => server.output());
 }
 
-export async function startTidings(options: { name?: string; databaseUrl?: string; heapProbe?: boolean } = {}): Promise<Tidings> {
-  const dataDirectory = mkdtempSync(join(tmpdir(), 'tidings-bench-'));
-  dataDirectories.add(dataDirectory);
+export interface TidingsOptions {
+  name?: string;
+  databaseUrl?: string;
+  heapProbe?: boolean;
+  /** a data directory the caller made and removes (to restart Tidings on the same store); else a fresh one, removed on stop */
+  dataDirectory?: string;
+}
+
+export async function startTidings(options: TidingsOptions = {}): Promise<Tidings> {
+  const owned = options.dataDirectory === undefined;
+  const dataDirectory = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'tidings-bench-'));
+  if (owned) dataDirectories.add(dataDirectory);
   const profiling = profileDirectory === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`];
   if (gcTrace) profiling.push(`--import=${fileURLToPath(new URL('../gc-trace.ts', import.meta.url))}`);
   if (options.heapProbe) profiling.push('--expose-gc', `--import=${heapProbeScript}`);
@@ -91,8 +101,10 @@ export async function startTidings(options: { name?: string; databaseUrl?: strin
     process: server,
     origin,
     api: new Api(origin, benchToken),
+    dataDirectory,
     async stop() {
       await server.stop();
+      if (!owned) return;
       rmSync(dataDirectory, { recursive: true, force: true });
       dataDirectories.delete(dataDirectory);
     },
