@@ -9,7 +9,7 @@ const sources = globSync('**/*.ts', { cwd: src }).filter((file) => !file.endsWit
 
 const MAX_LINES = 400;
 /** over the limit already when the limit was first checked; each leaves this list when it is split */
-const tooLongYet = new Set(['worker/worker.ts', 'expression/sandbox.ts']);
+const tooLongYet = new Set(['expression/sandbox.ts']);
 
 function lines(file: string): number {
   return readFileSync(join(src, file), 'utf8').split('\n').length - 1;
