@@ -24,6 +24,10 @@ export class Slots {
     return this.size - this.#running.size;
   }
 
+  hasRoomFor(callbackId: number): boolean {
+    return (this.busy.get(callbackId) ?? 0) < this.perCallback;
+  }
+
   /**
    * Runs `work` for the delivery in a slot, then `after` once the slot is free again; nothing when the
    * delivery is being attempted already (claimed again after its lease ran out).

@@ -16,8 +16,6 @@ export interface WorkerOptions extends AttemptOptions {
 }
 
 const CLAIM_BATCH = 100;
-/** how long a change waits for a claim while the rest of what is due belongs to callbacks with no free slot */
-const SATURATED_CLAIM_DELAY_MS = 20;
 const PRUNE_EVERY_MS = 3600_000;
 
 export class DeliveryWorker {
@@ -36,21 +34,16 @@ export class DeliveryWorker {
   /** the claim (or prune) under way, which stop() must wait for before the store may close */
   #pumped: Promise<void> = Promise.resolve();
   /**
-   * Set when the last claim took everything it could and some callback still has all its slots
-   * busy: what is left due is (mostly) theirs, and a claim walks past all of it to find nothing.
+   * Whether deliveries may be due that no claim took: the last claim filled the room it had, or
+   * passed over (or left out) deliveries of callbacks whose slots were full, or a change came for
+   * such callbacks only. Only then does a finished attempt (which frees a slot) wake the worker;
+   * otherwise what becomes due is announced (on commit, by a signal, by this worker's retry timer, by
+   * the poll), and a claim after every attempt would find nothing: a transaction more per message
+   * when messages come one at a time.
    */
-  #saturated = false;
-  /**
-   * Whether deliveries may be due that the last claim left: it filled the room it had, or it passed
-   * over (or left out) deliveries of callbacks whose slots were full. Only then does a finished
-   * attempt (which frees a slot) wake the worker; otherwise what becomes due is announced (on commit,
-   * by a signal, by this worker's retry timer, by the poll), and a claim after every attempt would
-   * find nothing: a transaction more per message when messages come one at a time.
-   */
-  #backlog = true;
+  #leftBehind = true;
   /** set by a claim made in a commit's own transaction, for the announcement of that commit */
   #announcedClaimed = false;
-  #deferredWake: NodeJS.Timeout | null = null;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -94,10 +87,10 @@ export class DeliveryWorker {
         // leased: attempted even if the worker stopped meanwhile (stop() waits for them)
         this.#take(batch, wanted, notes);
         // the announcement that follows this commit needs no claim of its own, unless one is due
-        this.#announcedClaimed = !this.#backlog;
+        this.#announcedClaimed = !this.#leftBehind;
         this.#pumping = false;
         settle();
-        if (this.#pumpAgain || this.#backlog) {
+        if (this.#pumpAgain || this.#leftBehind) {
           this.#pumpAgain = false;
           this.wake();
         } else {
@@ -108,11 +101,10 @@ export class DeliveryWorker {
   }
 
   /**
-   * A change was queued. A callback whose every slot is busy gets its new deliveries when a slot
-   * frees up (every finished attempt wakes the worker), so a change only for such callbacks needs no
-   * claim — one would walk their whole backlog to find nothing. A signal that does not say for which
-   * callbacks (another process's) is claimed for within SATURATED_CLAIM_DELAY_MS while some callback
-   * is saturated.
+   * A change was queued. It is claimed for at once if a claim can take some of it: a change only for
+   * callbacks whose every slot is busy is claimed when a slot frees up (#leftBehind), as a claim now
+   * would walk their backlog to find nothing. A signal from another process does not say for which
+   * callbacks, so any free slot is reason enough.
    */
   #queued(callbackIds: ReadonlySet<number> | null): void {
     if (this.#announcedClaimed) {
@@ -120,15 +112,9 @@ export class DeliveryWorker {
       this.#announcedClaimed = false;
       return;
     }
-    if (!this.#saturated) return this.wake();
-    if (callbackIds !== null) {
-      for (const id of callbackIds) if ((this.#slots.busy.get(id) ?? 0) < this.#slots.perCallback) return this.wake();
-      return;
-    }
-    this.#deferredWake ??= setTimeout(() => {
-      this.#deferredWake = null;
-      this.wake();
-    }, SATURATED_CLAIM_DELAY_MS);
+    const claimable = callbackIds === null ? this.#slots.free > 0 : [...callbackIds].some((id) => this.#slots.hasRoomFor(id));
+    if (claimable) this.wake();
+    else this.#leftBehind = true;
   }
 
   /** Stops claiming, waits for the attempts in flight (their leases re-queue them otherwise). */
@@ -136,8 +122,6 @@ export class DeliveryWorker {
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#deferredWake) clearTimeout(this.#deferredWake);
-    this.#deferredWake = null;
     // the claim under way first: what it claims is attempted, and waited for below
     await Promise.allSettled([this.#pumped]);
     await this.#slots.drained();
@@ -149,7 +133,7 @@ export class DeliveryWorker {
 
   /**
    * Claims what is due now; called on commit, on a finished attempt when the last claim left some
-   * behind (#backlog) and by the timer. Calls in the same turn of the event loop share one claim.
+   * behind (#leftBehind) and by the timer. Calls in the same turn of the event loop share one claim.
    */
   wake(): void {
     if (!this.#running || this.#wakeScheduled) return;
@@ -186,34 +170,31 @@ export class DeliveryWorker {
       this.#pumpAgain = false;
       // what is due now is this claim's to take, or (no room) the claim's that a finished attempt wakes
       this.#retries.dropThrough(this.#options.clock.now());
-      const room = this.#slots.free;
-      if (room <= 0) this.#backlog = true;
-      if (!this.#running || room <= 0) return;
+      const wanted = Math.min(this.#slots.free, CLAIM_BATCH);
+      if (wanted <= 0) this.#leftBehind = true;
+      if (!this.#running || wanted <= 0) return;
       const notes = { leftBehind: false };
-      const wanted = Math.min(room, CLAIM_BATCH);
       const batch = await store.claimDueDeliveries(wanted, this.#leaseMs, this.#slots.perCallback, this.#slots.busy, notes);
-      const tookAll = this.#take(batch, wanted, notes);
-      if (tookAll && !this.#pumpAgain) break;
+      this.#take(batch, wanted, notes);
+      // a full batch: there may be more
+      if (batch.length < wanted && !this.#pumpAgain) break;
     }
     await this.#pruneNow();
   }
 
-  /** Starts the attempts of what a claim of `wanted` deliveries took; whether it took all there was. */
-  #take(batch: readonly DueDelivery[], wanted: number, notes: ClaimNotes): boolean {
+  /** Starts the attempts of what a claim of `wanted` deliveries took. */
+  #take(batch: readonly DueDelivery[], wanted: number, notes: ClaimNotes): void {
     for (const delivery of batch) {
       // `ordered`: the delivery holds back later ones of its ordering key, which are due once it is done
       this.#slots.run(
         delivery,
         () => this.#attempt(delivery).catch((error: unknown) => this.#options.onError?.(error)),
         () => {
-          if (this.#backlog || delivery.ordered) this.wake();
+          if (this.#leftBehind || delivery.ordered) this.wake();
         },
       );
     }
-    const tookAll = batch.length < wanted;
-    this.#saturated = tookAll && [...this.#slots.busy.values()].some((busy) => busy >= this.#slots.perCallback);
-    this.#backlog = !tookAll || notes.leftBehind;
-    return tookAll;
+    this.#leftBehind = batch.length === wanted || notes.leftBehind;
   }
 
   /**
