@@ -21,8 +21,11 @@ type Prepared =
   | { kind: 'discard' }
   | { kind: 'record'; outcome: AttemptOutcome };
 
-/** The outcome to record; null when there is none (the expression did not match, or the send was not started). */
-export async function attempt(delivery: DueDelivery, options: AttemptOptions): Promise<AttemptOutcome | null> {
+/**
+ * The outcome to record; null when there is none (the expression did not match, or the send was not
+ * started). `sent` is called once the receiver is done with the request.
+ */
+export async function attempt(delivery: DueDelivery, options: AttemptOptions, sent: () => void): Promise<AttemptOutcome | null> {
   const prepared = await prepare(delivery, options);
   if (prepared.kind === 'discard') {
     await options.store.discardDelivery(delivery.id);
@@ -34,6 +37,7 @@ export async function attempt(delivery: DueDelivery, options: AttemptOptions): P
   // ate the margin, the delivery is left to whoever claims it next: late, never twice at once.
   if (options.clock.now() + options.deliveryTimeoutMs >= delivery.leaseUntil) return null;
   const result = await options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
+  sent();
   return settle(delivery, result, options);
 }
 

@@ -512,6 +512,28 @@ describe('claims', () => {
     await eventually(async () => (await deliveries('1')).data.every((delivery) => delivery.status === 'succeeded'));
   });
 
+  it('give a callback its slot back once the receiver has answered, while the outcome waits to be recorded', async () => {
+    await createCallback('database/1', {});
+    let recordable: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (recordable = resolve));
+    const record = h.store.recordAttempts.bind(h.store);
+    h.store.recordAttempts = async (outcomes) => {
+      await gate;
+      return record(outcomes);
+    };
+    // one slot per callback (a quarter of four)
+    h.startWorker({ concurrency: 4, pollIntervalMs: noPoll });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(2, 3_000);
+    recordable();
+    await eventually(async () => {
+      const { data } = await deliveries('1');
+      return data.length === 2 && data.every((delivery) => delivery.status === 'succeeded');
+    });
+  });
+
   it('follow a finished ordered delivery, so that the next of its profile goes without waiting for the poll', async () => {
     await createCallback('database/1', { ordering: 'profile' });
     h.startWorker({ pollIntervalMs: noPoll });

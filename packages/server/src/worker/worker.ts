@@ -185,14 +185,15 @@ export class DeliveryWorker {
   /** Starts the attempts of what a claim of `wanted` deliveries took. */
   #take(batch: readonly DueDelivery[], wanted: number, notes: ClaimNotes): void {
     for (const delivery of batch) {
-      // `ordered`: the delivery holds back later ones of its ordering key, which are due once it is done
-      this.#slots.run(
-        delivery,
-        () => this.#attempt(delivery).catch((error: unknown) => this.#options.onError?.(error)),
-        () => {
-          if (this.#leftBehind || delivery.ordered) this.wake();
+      this.#slots.run(delivery, (sent) => this.#attempt(delivery, sent).catch((error: unknown) => this.#options.onError?.(error)), {
+        sent: () => {
+          if (this.#leftBehind) this.wake();
         },
-      );
+        // `ordered`: the delivery holds back later ones of its ordering key, which are due once it is done
+        done: (wasFull) => {
+          if (delivery.ordered || (wasFull && this.#leftBehind)) this.wake();
+        },
+      });
     }
     this.#leftBehind = batch.length === wanted || notes.leftBehind;
   }
@@ -232,8 +233,8 @@ export class DeliveryWorker {
     await this.#options.store.pruneDeliveries(now - (this.#options.retentionMs ?? 30 * 86400_000));
   }
 
-  async #attempt(delivery: DueDelivery): Promise<void> {
-    const outcome = await attempt(delivery, this.#options);
+  async #attempt(delivery: DueDelivery, sent: () => void): Promise<void> {
+    const outcome = await attempt(delivery, this.#options, sent);
     if (outcome === null) return;
     await this.#recorder.record(outcome);
     this.#noteRetry(outcome.nextAttemptAt);
