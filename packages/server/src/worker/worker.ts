@@ -61,62 +61,6 @@ export class DeliveryWorker {
     this.wake();
   }
 
-  /**
-   * The claim the embedded store makes in the transaction of writes that queued deliveries (see
-   * Store.joinClaims), when no claim is under way and nothing is in flight: the case of a message that
-   * arrives alone, which it saves a transaction. Under load claims stay in batches of their own (a
-   * claim in every write batch kept the API writes waiting on it: in the soak test RSS grew by 20–32%
-   * as requests queued up, against 3.5% without). Until it is done it counts as the claim under way.
-   */
-  #joinClaim(): JoinedClaim | null {
-    if (!this.#running || this.#pumping || this.#slots.used > 0) return null;
-    const wanted = Math.min(this.#slots.free, CLAIM_BATCH);
-    if (wanted <= 0) return null;
-    this.#pumping = true;
-    this.#retries.dropThrough(this.#options.clock.now());
-    let settle = (): void => undefined;
-    this.#pumped = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    return {
-      limit: wanted,
-      leaseMs: this.#leaseMs,
-      maxPerCallback: this.#slots.perCallback,
-      busy: this.#slots.busy,
-      done: (batch, notes) => {
-        // leased: attempted even if the worker stopped meanwhile (stop() waits for them)
-        this.#take(batch, wanted, notes);
-        // the announcement that follows this commit needs no claim of its own, unless one is due
-        this.#announcedClaimed = !this.#leftBehind;
-        this.#pumping = false;
-        settle();
-        if (this.#pumpAgain || this.#leftBehind) {
-          this.#pumpAgain = false;
-          this.wake();
-        } else {
-          this.#scheduleSafetyNet();
-        }
-      },
-    };
-  }
-
-  /**
-   * A change was queued. It is claimed for at once if a claim can take some of it: a change only for
-   * callbacks whose every slot is busy is claimed when a slot frees up (#leftBehind), as a claim now
-   * would walk their backlog to find nothing. A signal from another process does not say for which
-   * callbacks, so any free slot is reason enough.
-   */
-  #queued(callbackIds: ReadonlySet<number> | null): void {
-    if (this.#announcedClaimed) {
-      // a local commit whose deliveries were claimed in its own transaction (#joinClaim)
-      this.#announcedClaimed = false;
-      return;
-    }
-    const claimable = callbackIds === null ? this.#slots.free > 0 : [...callbackIds].some((id) => this.#slots.hasRoomFor(id));
-    if (claimable) this.wake();
-    else this.#leftBehind = true;
-  }
-
   /** Stops claiming, waits for the attempts in flight (their leases re-queue them otherwise). */
   async stop(): Promise<void> {
     this.#running = false;
@@ -153,15 +97,18 @@ export class DeliveryWorker {
     this.#pumping = true;
     this.#pumped = this.#pump()
       .catch((error: unknown) => this.#options.onError?.(error))
-      .finally(() => {
-        this.#pumping = false;
-        if (this.#pumpAgain) {
-          this.#pumpAgain = false;
-          this.wake();
-        } else {
-          this.#scheduleSafetyNet();
-        }
-      });
+      .finally(() => this.#claimed(false));
+  }
+
+  /** The end of a claim (or of a claim loop): another claim at once if one is due, else the safety net. */
+  #claimed(again: boolean): void {
+    this.#pumping = false;
+    if (this.#pumpAgain || again) {
+      this.#pumpAgain = false;
+      this.wake();
+    } else {
+      this.#scheduleSafetyNet();
+    }
   }
 
   async #pump(): Promise<void> {
@@ -198,6 +145,63 @@ export class DeliveryWorker {
     this.#leftBehind = batch.length === wanted || notes.leftBehind;
   }
 
+  async #attempt(delivery: DueDelivery, sent: () => void): Promise<void> {
+    const outcome = await attempt(delivery, this.#options, sent);
+    if (outcome === null) return;
+    await this.#recorder.record(outcome);
+    this.#noteRetry(outcome.nextAttemptAt);
+  }
+
+  /**
+   * A change was queued. It is claimed for at once if a claim can take some of it: a change only for
+   * callbacks whose every slot is busy is claimed when a slot frees up (#leftBehind), as a claim now
+   * would walk their backlog to find nothing. A signal from another process does not say for which
+   * callbacks, so any free slot is reason enough.
+   */
+  #queued(callbackIds: ReadonlySet<number> | null): void {
+    if (this.#announcedClaimed) {
+      // a local commit whose deliveries were claimed in its own transaction (#joinClaim)
+      this.#announcedClaimed = false;
+      return;
+    }
+    const claimable = callbackIds === null ? this.#slots.free > 0 : [...callbackIds].some((id) => this.#slots.hasRoomFor(id));
+    if (claimable) this.wake();
+    else this.#leftBehind = true;
+  }
+
+  /**
+   * The claim the embedded store makes in the transaction of writes that queued deliveries (see
+   * Store.joinClaims), when no claim is under way and nothing is in flight: the case of a message that
+   * arrives alone, which it saves a transaction. Under load claims stay in batches of their own (a
+   * claim in every write batch kept the API writes waiting on it: in the soak test RSS grew by 20–32%
+   * as requests queued up, against 3.5% without). Until it is done it counts as the claim under way.
+   */
+  #joinClaim(): JoinedClaim | null {
+    if (!this.#running || this.#pumping || this.#slots.used > 0) return null;
+    const wanted = Math.min(this.#slots.free, CLAIM_BATCH);
+    if (wanted <= 0) return null;
+    this.#pumping = true;
+    this.#retries.dropThrough(this.#options.clock.now());
+    let settle = (): void => undefined;
+    this.#pumped = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    return {
+      limit: wanted,
+      leaseMs: this.#leaseMs,
+      maxPerCallback: this.#slots.perCallback,
+      busy: this.#slots.busy,
+      done: (batch, notes) => {
+        // leased: attempted even if the worker stopped meanwhile (stop() waits for them)
+        this.#take(batch, wanted, notes);
+        // the announcement that follows this commit needs no claim of its own, unless one is due
+        this.#announcedClaimed = !this.#leftBehind;
+        settle();
+        this.#claimed(this.#leftBehind);
+      },
+    };
+  }
+
   /**
    * Sleeps until the next retry this worker scheduled, or the poll interval, whichever comes first.
    * No store query here: this runs after every claim, so it must cost nothing; retries scheduled by
@@ -231,12 +235,5 @@ export class DeliveryWorker {
     if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
     this.#lastPrune = now;
     await this.#options.store.pruneDeliveries(now - (this.#options.retentionMs ?? 30 * 86400_000));
-  }
-
-  async #attempt(delivery: DueDelivery, sent: () => void): Promise<void> {
-    const outcome = await attempt(delivery, this.#options, sent);
-    if (outcome === null) return;
-    await this.#recorder.record(outcome);
-    this.#noteRetry(outcome.nextAttemptAt);
   }
 }
