@@ -36,10 +36,10 @@ export class DeliveryWorker {
   /**
    * Whether deliveries may be due that no claim took: the last claim filled the room it had, or
    * passed over (or left out) deliveries of callbacks whose slots were full, or a change came for
-   * such callbacks only. Only then does a finished attempt (which frees a slot) wake the worker;
-   * otherwise what becomes due is announced (on commit, by a signal, by this worker's retry timer, by
-   * the poll), and a claim after every attempt would find nothing: a transaction more per message
-   * when messages come one at a time.
+   * such callbacks only. Only then does a finished send (which frees a callback's slot) or a
+   * recorded outcome (which frees the worker's) wake the worker; otherwise what becomes due is
+   * announced (on commit, by a signal, by this worker's retry timer, by the poll), and a claim after
+   * every attempt would find nothing: a transaction more per message when messages come one at a time.
    */
   #leftBehind = true;
   /** set by a claim made in a commit's own transaction, for the announcement of that commit */
@@ -76,8 +76,8 @@ export class DeliveryWorker {
   }
 
   /**
-   * Claims what is due now; called on commit, on a finished attempt when the last claim left some
-   * behind (#leftBehind) and by the timer. Calls in the same turn of the event loop share one claim.
+   * Claims what is due now; called on commit, on a freed slot when the last claim left some behind
+   * (#leftBehind) and by the timer. Calls in the same turn of the event loop share one claim.
    */
   wake(): void {
     if (!this.#running || this.#wakeScheduled) return;
