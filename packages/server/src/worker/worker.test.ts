@@ -493,6 +493,49 @@ describe('claims', () => {
     expect(claims.joined).toBe(h.store.dialect === 'sqlite' ? 3 : 0);
   });
 
+  it('take a change for a callback with no free slot as soon as a slot frees, without waiting for the poll', async () => {
+    await createCallback('database/1', {});
+    const answers: Array<() => void> = [];
+    receiver.respond((_request, _index, response) => {
+      answers.push(() => response.end('ok'));
+    });
+    // one slot per callback (a quarter of four), busy with the first message when the second commits
+    h.startWorker({ concurrency: 4, pollIntervalMs: noPoll });
+    // past the claim of start-up: the first message's claim is the last one made
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.requests).toHaveLength(1);
+    answers[0]?.();
+    await receiver.waitFor(2, 3_000);
+    answers[1]?.();
+    await eventually(async () => (await deliveries('1')).data.every((delivery) => delivery.status === 'succeeded'));
+  });
+
+  it('give a callback its slot back once the receiver has answered, while the outcome waits to be recorded', async () => {
+    await createCallback('database/1', {});
+    let recordable: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (recordable = resolve));
+    const record = h.store.recordAttempts.bind(h.store);
+    h.store.recordAttempts = async (outcomes) => {
+      await gate;
+      return record(outcomes);
+    };
+    // one slot per callback (a quarter of four)
+    h.startWorker({ concurrency: 4, pollIntervalMs: noPoll });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(2, 3_000);
+    recordable();
+    await eventually(async () => {
+      const { data } = await deliveries('1');
+      return data.length === 2 && data.every((delivery) => delivery.status === 'succeeded');
+    });
+  });
+
   it('follow a finished ordered delivery, so that the next of its profile goes without waiting for the poll', async () => {
     await createCallback('database/1', { ordering: 'profile' });
     h.startWorker({ pollIntervalMs: noPoll });

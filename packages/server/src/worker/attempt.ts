@@ -1,0 +1,74 @@
+// One attempt of a claimed delivery: prepare (filter by expression, render, sign) → send → settle.
+import type { CallbackMessage } from '@tidings/spec';
+import type { ExpressionSandbox } from '../expression/index.ts';
+import type { AttemptOutcome, DueDelivery } from '../queue/types.ts';
+import type { Store } from '../records/store.ts';
+import { renderBody } from '../receiver/render.ts';
+import type { Sender } from '../receiver/sender.ts';
+import { signatureHeader } from '../receiver/sign.ts';
+import { settle, unsent, type SettleOptions } from './settle.ts';
+
+export interface AttemptOptions extends SettleOptions {
+  store: Store;
+  sender: Sender;
+  sandbox: ExpressionSandbox;
+  deliveryTimeoutMs: number;
+  userAgent: string;
+}
+
+type Prepared =
+  | { kind: 'send'; body: string; headers: Record<string, string> }
+  | { kind: 'discard' }
+  | { kind: 'record'; outcome: AttemptOutcome };
+
+/**
+ * The outcome to record; null when there is none (the expression did not match, or the send was not
+ * started). `sent` is called once the receiver is done with the request.
+ */
+export async function attempt(delivery: DueDelivery, options: AttemptOptions, sent: () => void): Promise<AttemptOutcome | null> {
+  const prepared = await prepare(delivery, options);
+  if (prepared.kind === 'discard') {
+    await options.store.discardDelivery(delivery.id);
+    return null;
+  }
+  if (prepared.kind === 'record') return prepared.outcome;
+  // A send must end (by its time limit) before the lease does, or another worker may claim the
+  // delivery and send it while this one still is. After a stall (the store, this process) that
+  // ate the margin, the delivery is left to whoever claims it next: late, never twice at once.
+  if (options.clock.now() + options.deliveryTimeoutMs >= delivery.leaseUntil) return null;
+  const result = await options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
+  sent();
+  return settle(delivery, result, options);
+}
+
+/** Decides whether to send at all, and builds the signed request when it does. */
+async function prepare(delivery: DueDelivery, options: AttemptOptions): Promise<Prepared> {
+  const { callback } = delivery;
+  if (callback.disabled) {
+    return { kind: 'record', outcome: unsent(delivery, 'exhausted', 'not sent: the callback is disabled', options.clock) };
+  }
+  const message = JSON.parse(delivery.payload) as CallbackMessage;
+  // The expression is judged once, before the first attempt; a retry resends what matched.
+  if (message.type !== 'test' && callback.expression.trim() !== '' && delivery.attempts === 0) {
+    // the callback owns its expression for the sandbox's time-out bench (sandbox.ts)
+    const record = { fields: message.fields, previous: message.previous, action: message.action, type: message.type, interests: message.interests };
+    const verdict = await options.sandbox.evaluate(callback.expression, record, `callback ${callback.id}`);
+    if (verdict.error !== undefined) {
+      return { kind: 'record', outcome: unsent(delivery, 'skipped', `not sent: the expression failed: ${verdict.error}`, options.clock) };
+    }
+    if (!verdict.matched) return { kind: 'discard' };
+  }
+  const { body, contentType } = renderBody(delivery.payload, callback.method);
+  const timestamp = Math.floor(options.clock.now() / 1000);
+  return {
+    kind: 'send',
+    body,
+    headers: {
+      'content-type': contentType,
+      'user-agent': options.userAgent,
+      'webhook-id': delivery.webhookId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(callback.secrets, delivery.webhookId, timestamp, body),
+    },
+  };
+}

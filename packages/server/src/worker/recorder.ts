@@ -1,0 +1,70 @@
+// Record: finished attempts' outcomes, committed in batches; kept and recorded again while the store is away.
+import { storeFault } from '../db/faults.ts';
+import type { AttemptOutcome } from '../queue/types.ts';
+import type { Store } from '../records/store.ts';
+
+/** outcomes recorded by one transaction at most */
+const RECORD_BATCH = 200;
+/** first and longest wait before recording outcomes again while the store is away */
+const RECORD_RETRY_FIRST_MS = 100;
+const RECORD_RETRY_LAST_MS = 5_000;
+
+interface PendingRecord {
+  outcome: AttemptOutcome;
+  recorded(): void;
+  failed(error: unknown): void;
+}
+
+export class Recorder {
+  readonly #store: Store;
+  readonly #onError: ((error: unknown) => void) | undefined;
+  /** outcomes waiting for the next record transaction, and whether one is scheduled or running */
+  #unrecorded: PendingRecord[] = [];
+  #recording = false;
+
+  constructor(store: Store, onError: ((error: unknown) => void) | undefined) {
+    this.#store = store;
+    this.#onError = onError;
+  }
+
+  /**
+   * Resolves once the outcome is committed. Attempts that finish while a record transaction is
+   * scheduled or running share the next one: one commit for many deliveries under load, and an
+   * attempt alone still waits no longer than the turn of the event loop it finished in.
+   */
+  record(outcome: AttemptOutcome): Promise<void> {
+    return new Promise((recorded, failed) => {
+      this.#unrecorded.push({ outcome, recorded, failed });
+      if (this.#recording) return;
+      this.#recording = true;
+      setImmediate(() => void this.#recordPending());
+    });
+  }
+
+  /**
+   * While the store is away (restarting, unreachable, its disk full) outcomes wait in memory and are
+   * recorded once it is back: dropped, each would be sent again when its lease ran out. They are
+   * bounded by the worker's slots, which they keep meanwhile, so nothing more is claimed.
+   */
+  async #recordPending(): Promise<void> {
+    let wait = RECORD_RETRY_FIRST_MS;
+    while (this.#unrecorded.length > 0) {
+      const batch = this.#unrecorded.splice(0, RECORD_BATCH);
+      try {
+        await this.#store.recordAttempts(batch.map((pending) => pending.outcome));
+        for (const pending of batch) pending.recorded();
+        wait = RECORD_RETRY_FIRST_MS;
+      } catch (error) {
+        if (storeFault(error) === null) {
+          for (const pending of batch) pending.failed(error);
+          continue;
+        }
+        this.#onError?.(error);
+        this.#unrecorded.unshift(...batch);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, RECORD_RETRY_LAST_MS);
+      }
+    }
+    this.#recording = false;
+  }
+}
