@@ -52,6 +52,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return next();
   });
 
+  if (deps.metrics) app.use('/v1/*', deps.metrics.requests());
+
   app.get('/openapi.json', () => new Response(bundleText, { headers: { 'content-type': 'application/json; charset=utf-8' } }));
   app.get('/docs', (c) => {
     const html = deps.docsHtml?.() ?? null;
@@ -67,6 +69,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       return json('getHealth', 200, { status: 'ok', version: deps.version });
     } catch (error) {
       const fault = storeFault(error);
+      if (fault !== null) deps.metrics?.fault(fault, 'health');
       faultLog.report('health', `tidings: health check failed: ${fault?.reason ?? (error as Error).message}; answering 503`);
       return json('getHealth', 503, { status: 'unavailable', version: deps.version });
     }
@@ -100,6 +103,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const fault = storeFault(error);
     if (fault !== null) {
       const answer = faultError(fault);
+      deps.metrics?.fault(fault, 'api');
       faultLog.report(`api ${fault.kind}`, `tidings: ${fault.reason}; answering ${answer.status} ${answer.code}`);
       return errorResponse(answer);
     }

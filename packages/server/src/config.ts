@@ -24,6 +24,8 @@ export interface Config {
   secretGraceSeconds: number;
   deliveryRetentionDays: number;
   mockPort: number;
+  /** where /metrics is served (its own listener, on HOST); null: not served */
+  metricsPort: number | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretGraceSeconds: integer(env, 'TIDINGS_SECRET_GRACE_SECONDS', 86400, 0, 30 * 86400),
     deliveryRetentionDays: integer(env, 'TIDINGS_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
     mockPort: integer(env, 'MOCK_PORT', 4010, 0, 65535),
+    metricsPort: env.TIDINGS_METRICS_PORT?.trim() ? integer(env, 'TIDINGS_METRICS_PORT', 0, 0, 65535) : null,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
 }

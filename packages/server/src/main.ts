@@ -11,6 +11,8 @@ import { loadDocsHtml } from './http/docs.ts';
 import { parseAllowedNetworks } from './net/networks.ts';
 import { storeFault } from './db/faults.ts';
 import { openStore } from './db/open.ts';
+import { serveMetrics } from './http/metrics-server.ts';
+import { Metrics } from './metrics.ts';
 import { ThrottledLog } from './throttled-log.ts';
 import { VERSION } from './version.ts';
 
@@ -52,6 +54,9 @@ async function main(): Promise<void> {
     timeoutMs: config.expressionTimeoutMs,
     memoryBytes: config.expressionMemoryBytes,
   });
+  // counted only when served: the request histogram costs every request a little
+  const metrics = config.metricsPort === null ? null : new Metrics(store);
+  const metricsServer = metrics === null ? null : await serveMetrics(metrics, config.host, config.metricsPort as number);
   const sender = createSender({ allowed: allowedNetworks, timeoutMs: config.deliveryTimeoutMs });
   const worker =
     config.role === 'api'
@@ -59,7 +64,7 @@ async function main(): Promise<void> {
       : new DeliveryWorker({
           store,
           sender,
-          sandbox,
+          sandbox: metrics?.counting(sandbox) ?? sandbox,
           clock,
           random: Math.random,
           retryScheduleSeconds: config.retryScheduleSeconds,
@@ -67,10 +72,12 @@ async function main(): Promise<void> {
           concurrency: config.deliveryConcurrency,
           userAgent: `Tidings/${VERSION}`,
           retentionMs: config.deliveryRetentionDays * 86400_000,
+          ...(metrics !== null && { onOutcome: (outcome, attemptMs) => metrics.delivery(outcome, attemptMs) }),
           onError: (error) => {
             const fault = storeFault(error);
             if (fault === null) console.error('tidings worker:', error);
-            else faultLog.report(`worker ${fault.kind}`, `tidings worker: ${fault.reason}; deliveries wait until the store is back`);
+            else metrics?.fault(fault, 'worker');
+            if (fault !== null) faultLog.report(`worker ${fault.kind}`, `tidings worker: ${fault.reason}; deliveries wait until the store is back`);
           },
         });
   if (worker && store.dialect === 'sqlite') {
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
       version: VERSION,
       docsHtml: loadDocsHtml,
       faultLog,
+      ...(metrics !== null && { metrics }),
     });
     // A request (headers and body) must arrive within TIDINGS_REQUEST_TIMEOUT_MS, its headers within
     // 20 s of it: without these Node waits 300 s for a body that trickles in, holding what came so far.
@@ -107,6 +115,7 @@ async function main(): Promise<void> {
       console.log(`tidings ${VERSION} listening on ${base}  (store: ${store.dialect}, role: ${config.role})`);
       console.log(`  API   ${base}/v1`);
       console.log(`  docs  ${base}/docs   contract ${base}/openapi.json   console ${base}/console`);
+      if (metricsServer !== null) console.log(`  metrics http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${metricsServer.port}/metrics`);
       console.log(
         config.bootstrapToken !== null
           ? '  token the one in TIDINGS_BOOTSTRAP_TOKEN'
@@ -115,6 +124,7 @@ async function main(): Promise<void> {
     });
   } else {
     console.log(`tidings ${VERSION} worker started  (store: ${store.dialect}, role: worker)`);
+    if (metricsServer !== null) console.log(`  metrics http://${config.host}:${metricsServer.port}/metrics`);
     // A worker's own timers do not hold the process open, and while PostgreSQL is away it has no
     // connection that would: it lives until it is told to stop.
     setInterval(() => undefined, 3600_000);
@@ -136,6 +146,7 @@ async function main(): Promise<void> {
     await worker?.stop();
     await sender.close();
     await sandbox.close();
+    await metricsServer?.close();
     await store.close();
     process.exit(0);
   };

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
 import type { AllowedNetworks } from '../net/networks.ts';
 import type { Principal, Store } from '../records/store.ts';
+import type { Metrics } from '../metrics.ts';
 import type { ThrottledLog } from '../throttled-log.ts';
 import type { Contract } from './contract.ts';
 
@@ -17,6 +18,8 @@ export interface AppDeps {
   version: string;
   /** where faults of the store are logged, once per interval (main.ts shares it with the worker) */
   faultLog?: ThrottledLog;
+  /** Prometheus metrics (metrics.ts) the app counts its requests and faults in, when given */
+  metrics?: Metrics;
   /** serves the Redoc page at /docs when given */
   docsHtml?: () => string | null;
 }

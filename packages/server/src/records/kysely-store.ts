@@ -16,6 +16,7 @@ import type {
 import { Connection, type ConnectionOptions } from '../db/connection.ts';
 import { exportTables, importTables, type TableName, type TableRows } from '../db/transfer.ts';
 import { Claims } from '../queue/claims.ts';
+import { queueDepth } from '../queue/depth.ts';
 import { Enqueue } from '../queue/enqueue.ts';
 import { Outcomes } from '../queue/outcomes.ts';
 import { Pruning } from '../queue/prune.ts';
@@ -267,6 +268,10 @@ export class KyselyStore implements Store {
   discardDelivery(deliveryId: number) {
     return this.#pruning.discardDelivery(deliveryId);
   }
+  queueDepth() {
+    return queueDepth(this.#connection);
+  }
+
   async pruneDeliveries(olderThanMs: number) {
     await this.idempotency.prune();
     return this.#pruning.pruneDeliveries(olderThanMs);

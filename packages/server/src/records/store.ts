@@ -1,6 +1,7 @@
 // The Store: everything routes and the delivery worker need from persistence. One implementation
 // (KyselyStore, composed of the repositories beside it and of queue/) serves both dialects; what
 // differs (connection, migrations) lives in db/sqlite/ and db/postgres/.
+import type { QueueDepth } from '../queue/depth.ts';
 import type { Signing } from '../secrets.ts';
 import type { ReplayWindow } from '../queue/retries.ts';
 import type { IdempotencyKeys } from './idempotency.ts';
@@ -185,6 +186,8 @@ export interface Store {
    */
   recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void>;
   discardDelivery(deliveryId: number): Promise<void>;
+  /** The queue's depth now, for metrics (queue/depth.ts). */
+  queueDepth(): Promise<QueueDepth>;
   /** Drops finished deliveries older than `olderThanMs`, and idempotency keys past their 24 hours. */
   pruneDeliveries(olderThanMs: number): Promise<number>;
 

@@ -14,6 +14,8 @@ export interface AttemptOptions extends SettleOptions {
   sandbox: ExpressionSandbox;
   deliveryTimeoutMs: number;
   userAgent: string;
+  /** told how each attempt ended (metrics), with how long a sent one took */
+  onOutcome?: (outcome: AttemptOutcome['status'] | 'discarded', attemptMs?: number) => void;
 }
 
 type Prepared =
@@ -29,16 +31,22 @@ export async function attempt(delivery: DueDelivery, options: AttemptOptions, se
   const prepared = await prepare(delivery, options);
   if (prepared.kind === 'discard') {
     await options.store.discardDelivery(delivery.id);
+    options.onOutcome?.('discarded');
     return null;
   }
-  if (prepared.kind === 'record') return prepared.outcome;
+  if (prepared.kind === 'record') {
+    options.onOutcome?.(prepared.outcome.status);
+    return prepared.outcome;
+  }
   // A send must end (by its time limit) before the lease does, or another worker may claim the
   // delivery and send it while this one still is. After a stall (the store, this process) that
   // ate the margin, the delivery is left to whoever claims it next: late, never twice at once.
   if (options.clock.now() + options.deliveryTimeoutMs >= delivery.leaseUntil) return null;
   const result = await options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
   sent();
-  return settle(delivery, result, options);
+  const outcome = settle(delivery, result, options);
+  options.onOutcome?.(outcome.status, outcome.attempt.durationMs);
+  return outcome;
 }
 
 /** Decides whether to send at all, and builds the signed request when it does. */
