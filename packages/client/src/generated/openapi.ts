@@ -1041,8 +1041,10 @@ export interface components {
             /** @description The first 4 KB of the receiver's answer, as text; `null` when there was none. It comes from the receiver: treat it as untrusted input when displaying it. */
             response: string | null;
         };
-        /** @description A delivery with the log of its attempts. */
+        /** @description A delivery with the message it carries and the log of its attempts. */
         DeliveryDetail: components["schemas"]["Delivery"] & {
+            /** @description The request body Tidings sends, exactly: the JSON message, or its XML form for a callback with `method` `xml` (the headers are signed anew on every attempt). */
+            body: string;
             /** @description Every attempt, oldest first. */
             attemptLog: components["schemas"]["DeliveryAttempt"][];
         };

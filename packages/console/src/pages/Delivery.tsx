@@ -44,10 +44,12 @@ export function DeliveryPage({ deliveryID }: { deliveryID: string }) {
               <code>{data.webhookId}</code>
             </dd>
           </dl>
-          <p className="muted">
-            The API answers a delivery without the message it carries: the event and the webhook-id above identify it to
-            the receiver.
-          </p>
+          <section aria-labelledby="message-heading">
+            <h2 id="message-heading">Message ({pretty(data.body).kind.toUpperCase()})</h2>
+            <pre tabIndex={0} aria-label="Message">
+              {pretty(data.body).text}
+            </pre>
+          </section>
           {session.readOnly ? null : (
             <div className="actions">
               <button type="button" disabled={retry.isPending} onClick={() => retry.mutate({ params: { path } })}>

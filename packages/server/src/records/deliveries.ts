@@ -1,11 +1,11 @@
 // Deliveries as the API reads them, and the API's requests of the queue: a retry, a test message.
-import type { Delivery, DeliveryDetail, DeliveryStatus, ListEnvelope } from '@tidings/spec';
+import type { Delivery, DeliveryStatus, ListEnvelope } from '@tidings/spec';
 import type { Connection } from '../db/connection.ts';
 import type { Enqueue } from '../queue/enqueue.ts';
 import type { RetryRequests } from '../queue/retries.ts';
 import type { Callbacks } from './callbacks.ts';
 import { listPage, toDelivery } from './rows.ts';
-import type { Page } from './store.ts';
+import type { Page, StoredDeliveryDetail } from './store.ts';
 
 export class Deliveries {
   readonly #connection: Connection;
@@ -37,12 +37,16 @@ export class Deliveries {
     );
   }
 
-  async getDelivery(accountId: number, id: number): Promise<DeliveryDetail | null> {
+  /** The delivery, its log, and its message as stored (`payload`, the JSON form) with the callback's `method`, for the route to render. */
+  async getDelivery(accountId: number, id: number): Promise<StoredDeliveryDetail | null> {
     const row = await this.#connection.db
       .selectFrom('deliveries')
-      .selectAll()
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
+      .innerJoin('events', 'events.id', 'deliveries.event_id')
+      .innerJoin('callbacks', 'callbacks.id', 'deliveries.callback_id')
+      .selectAll('deliveries')
+      .select(['events.payload as payload', 'callbacks.method as method'])
+      .where('deliveries.id', '=', id)
+      .where('deliveries.account_id', '=', accountId)
       .executeTakeFirst();
     if (!row) return null;
     const attempts = await this.#connection.db
@@ -53,6 +57,8 @@ export class Deliveries {
       .execute();
     return {
       ...toDelivery(row),
+      payload: row.payload,
+      method: row.method as 'json' | 'xml',
       attemptLog: attempts.map((attempt) => ({
         time: attempt.time,
         statusCode: attempt.status_code,

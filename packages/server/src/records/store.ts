@@ -30,6 +30,12 @@ import type {
 import type { TableName, TableRows } from '../db/transfer.ts';
 import type { AttemptOutcome, ClaimNotes, DueDelivery, JoinedClaim } from '../queue/types.ts';
 
+/**
+ * A delivery as the store holds it: its message as the JSON it was stored as, and the callback's
+ * `method`, from which the route renders the body the receiver gets (receiver/render.ts).
+ */
+export type StoredDeliveryDetail = Omit<DeliveryDetail, 'body'> & { payload: string; method: 'json' | 'xml' };
+
 export interface Page {
   start: number;
   limit: number;
@@ -154,7 +160,7 @@ export interface Store {
     page: Page,
     status: DeliveryStatus | undefined,
   ): Promise<ListEnvelope<Delivery> | null>;
-  getDelivery(accountId: number, id: number): Promise<DeliveryDetail | null>;
+  getDelivery(accountId: number, id: number): Promise<StoredDeliveryDetail | null>;
   /**
    * Queues the delivery for an attempt now, with a fresh round of retries. One being attempted right
    * now is not sent twice: the retry is noted, and applied when that attempt's outcome is recorded

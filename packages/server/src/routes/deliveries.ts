@@ -5,6 +5,7 @@ import type { AppEnv } from '../http/env.ts';
 import { ApiError, notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
 import { json } from '../http/respond.ts';
+import { renderBody } from '../receiver/render.ts';
 
 export const deliveryRoutes = new Hono<AppEnv>()
   .get('/callback/:callbackID/deliveries', async (c) => {
@@ -17,9 +18,10 @@ export const deliveryRoutes = new Hono<AppEnv>()
   })
   .get('/delivery/:deliveryID', async (c) => {
     const id = parseId('delivery', c.req.param('deliveryID'));
-    const delivery = await c.get('deps').store.getDelivery(c.get('principal').accountId, id);
-    if (!delivery) throw notFound('delivery', c.req.param('deliveryID'));
-    return json('getDelivery', 200, delivery);
+    const stored = await c.get('deps').store.getDelivery(c.get('principal').accountId, id);
+    if (!stored) throw notFound('delivery', c.req.param('deliveryID'));
+    const { payload, method, ...delivery } = stored;
+    return json('getDelivery', 200, { ...delivery, body: renderBody(payload, method).body });
   })
   .post('/delivery/:deliveryID/retry', async (c) => {
     const id = parseId('delivery', c.req.param('deliveryID'));
