@@ -410,7 +410,7 @@ export interface paths {
         };
         /**
          * Get a callback's signing secret
-         * @description Answers the secret the callback's messages are signed with, and any rotated-out secrets that still sign them until they expire. With a secret one can sign messages the callback's receiver trusts, so a read-only token is refused with 403 `forbidden`.
+         * @description Answers the secret the callback's messages are signed with, and any rotated-out secrets that still sign them until they expire, and for a callback with `signing` `ed25519` the public keys receivers verify with. With a secret one can sign messages the callback's receiver trusts, so a read-only token gets only an Ed25519 callback's public keys (they are public), and is refused with 403 `forbidden` for any other (or an unknown) callback.
          */
         get: operations["getCallbackSecret"];
         put?: never;
@@ -957,14 +957,14 @@ export interface components {
             /** @description `true` switches the callback off; `false` switches it on again and clears `disabledReason`. */
             disabled?: boolean;
         };
-        /** @description The callback's signing secret. After a rotation the secrets rotated out are listed in `previous`: until they expire, every message carries a signature made with each of them as well as one made with `secret`, so receivers can switch keys without losing messages. */
+        /** @description The callback's signing secret. After a rotation the secrets rotated out are listed in `previous`: until they expire, every message carries a signature made with each of them as well as one made with `secret`, so receivers can switch keys without losing messages. A read-only token gets the public keys of an Ed25519 callback only (`publicKey`, and `previous[].publicKey`), never a secret; for an HMAC callback it is refused (403). */
         CallbackSecret: {
-            secret: components["schemas"]["WebhookSecret"];
+            secret?: components["schemas"]["WebhookSecret"];
             /** @description For signing `ed25519`, the public key receivers verify with. */
             publicKey?: components["schemas"]["WebhookPublicKey"];
             /** @description Rotated-out secrets still used to sign, until `expires`. */
             previous: {
-                secret: components["schemas"]["WebhookSecret"];
+                secret?: components["schemas"]["WebhookSecret"];
                 publicKey?: components["schemas"]["WebhookPublicKey"];
                 expires: components["schemas"]["Timestamp"];
             }[];

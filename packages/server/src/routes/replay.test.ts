@@ -45,6 +45,8 @@ describe('replaying a window', () => {
     const answer = await replay({ since: '2026-03-02 07:59:00', until: '2026-03-02 08:30:00' });
     expect(answer.status).toBe(202);
     expect(answer.body).toEqual({ queued: 3, more: false });
+    // replaying the window again while the first replay is on its way queues nothing twice
+    expect((await replay({ since: '2026-03-02 07:59:00', until: '2026-03-02 08:30:00' })).body).toEqual({ queued: 0, more: false });
     await receiver.waitFor(7);
     await eventually(async () => (await statuses()).every((status) => status === 'succeeded'));
     expect(receiver.requests.slice(4).map((request) => request.headers['webhook-id']).sort()).toEqual([...missed].sort());

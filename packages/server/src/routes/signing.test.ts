@@ -17,6 +17,14 @@ afterEach(async () => {
   await receiver.close();
 });
 
+/** A read-only token of the harness's first account (the one its token belongs to). */
+async function readOnlyTokenOfFirstAccount(): Promise<string> {
+  const principal = await h.store.authenticate(h.token);
+  const token = `tid_read_only_${Math.random().toString(36).slice(2)}_${'x'.repeat(8)}`;
+  await h.store.addToken(principal?.accountId as number, token, true);
+  return token;
+}
+
 /** Whether one of the header's v1a signatures verifies "id.timestamp.body" under the whpk_ key. */
 function verifiesWith(publicKey: string, request: { headers: Record<string, string | string[] | undefined>; body: string }): boolean {
   const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey.slice('whpk_'.length), 'base64').toString('base64url') }, format: 'jwk' });
@@ -37,6 +45,9 @@ describe('callbacks signed with Ed25519', () => {
     expect(callback.publicKey).toMatch(/^whpk_/);
     expect((await h.request('GET', `/v1/callback/${callback.ID}`)).body).toMatchObject({ signing: 'ed25519' });
     expect((await h.request('GET', `/v1/callback/${callback.ID}/secret`)).body).toEqual({ secret: callback.secret, publicKey: callback.publicKey, previous: [] });
+    // a read-only token gets the public key (it is public), never the secret
+    const readOnly = await readOnlyTokenOfFirstAccount();
+    expect((await h.request('GET', `/v1/callback/${callback.ID}/secret`, { token: readOnly })).body).toEqual({ publicKey: callback.publicKey, previous: [] });
 
     h.startWorker();
     await h.request('POST', '/v1/database/1/profiles', { body: { fields: { a: '1' } } });
@@ -66,6 +77,10 @@ describe('callbacks signed with Ed25519', () => {
     expect(created).toMatchObject({ signing: 'hmac' });
     expect(created.secret).toMatch(/^whsec_/);
     expect(created).not.toHaveProperty('publicKey');
+    // an HMAC callback's secret, or an unknown callback, is refused to a read-only token alike
+    const readOnly = await readOnlyTokenOfFirstAccount();
+    expect((await h.request('GET', `/v1/callback/${String(created.ID)}/secret`, { token: readOnly })).status).toBe(403);
+    expect((await h.request('GET', '/v1/callback/999/secret', { token: readOnly })).status).toBe(403);
     const unknown = await h.request('POST', '/v1/database/1/callbacks', { body: { url: `${receiver.url}/hook`, signing: 'rsa' } });
     expect(unknown.status).toBe(400);
   });
