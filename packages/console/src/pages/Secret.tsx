@@ -61,7 +61,7 @@ export function Secret({ callbackID, signing }: { callbackID: string; signing: C
           {shown.previous.length > 0 ? (
             <ul className="muted">
               {shown.previous.map((previous) => (
-                <li key={previous.secret}>
+                <li key={previous.secret ?? previous.publicKey ?? previous.expires}>
                   Also signing with the previous {previous.publicKey ? 'key' : 'secret'} until <Time value={previous.expires} />
                   {previous.publicKey ? (
                     <>
@@ -83,9 +83,11 @@ export function Secret({ callbackID, signing }: { callbackID: string; signing: C
                 Copy public key
               </button>
             ) : null}
-            <button type="button" onClick={() => void copy(shown.secret, 'secret')}>
-              Copy secret
-            </button>
+            {shown.secret ? (
+              <button type="button" onClick={() => void copy(shown.secret as string, 'secret')}>
+                Copy secret
+              </button>
+            ) : null}
             <button type="button" onClick={() => setShown(null)}>
               Hide secret
             </button>
