@@ -154,7 +154,7 @@ describe('the console at /console, on the real server', () => {
     await page.getByLabel('Response excerpt').waitFor();
     expect(await page.getByLabel('Response excerpt').innerText()).toBe('{\n  "received": true,\n  "by": "console test"\n}');
     // the message itself, as the receiver got it, pretty-printed
-    const message = JSON.parse(await page.getByLabel('Message').innerText()) as { type: string; action: string };
+    const message = JSON.parse(await page.getByLabel('Message', { exact: true }).innerText()) as { type: string; action: string };
     expect(message).toMatchObject({ type: 'test', action: 'test' });
     expect(await page.locator('.attempts').innerText()).toMatch(/Status code\s+200/);
     await checkPage(watched, 'delivery');

@@ -108,15 +108,20 @@ export const callbackRoutes = new Hono<AppEnv>()
     return deleted('callback', String(id));
   })
   .get('/callback/:callbackID/secret', async (c) => {
-    const id = parseId('callback', c.req.param('callbackID'));
-    const secret = await c.get('deps').store.getCallbackSecret(c.get('principal').accountId, id);
-    if (c.get('principal').readOnly) {
-      // A secret signs messages its receiver trusts: more than a read-only token is meant to give. An
-      // Ed25519 callback's public keys are public: those it gets. Refused alike whether the callback
-      // exists or not, so that the refusal tells nothing.
-      if (secret?.publicKey === undefined) {
-        throw new ApiError(403, 'forbidden', 'Signing secrets are shown to tokens that may write only; this access token is read-only');
-      }
+    const { accountId, readOnly } = c.get('principal');
+    // A secret signs messages its receiver trusts: more than a read-only token is meant to give. An
+    // Ed25519 callback's public keys are public: those it gets. Refused alike whether the callback
+    // exists or not (an ID too large to exist included), so that the refusal tells nothing.
+    const refused = new ApiError(403, 'forbidden', 'Signing secrets are shown to tokens that may write only; this access token is read-only');
+    let id: number;
+    try {
+      id = parseId('callback', c.req.param('callbackID'));
+    } catch (error) {
+      throw readOnly && error instanceof ApiError && error.status === 404 ? refused : error;
+    }
+    const secret = await c.get('deps').store.getCallbackSecret(accountId, id);
+    if (readOnly) {
+      if (secret?.publicKey === undefined) throw refused;
       const previous = secret.previous.flatMap((old) => (old.publicKey === undefined ? [] : [{ publicKey: old.publicKey, expires: old.expires }]));
       return json('getCallbackSecret', 200, { publicKey: secret.publicKey, previous });
     }

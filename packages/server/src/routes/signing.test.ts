@@ -81,6 +81,9 @@ describe('callbacks signed with Ed25519', () => {
     const readOnly = await readOnlyTokenOfFirstAccount();
     expect((await h.request('GET', `/v1/callback/${String(created.ID)}/secret`, { token: readOnly })).status).toBe(403);
     expect((await h.request('GET', '/v1/callback/999/secret', { token: readOnly })).status).toBe(403);
+    // an ID too large to exist too: what the console asks to learn whether a token is read-only
+    expect((await h.request('GET', '/v1/callback/999999999999999999/secret', { token: readOnly })).status).toBe(403);
+    expect((await h.request('GET', '/v1/callback/999999999999999999/secret')).status).toBe(404);
     const unknown = await h.request('POST', '/v1/database/1/callbacks', { body: { url: `${receiver.url}/hook`, signing: 'rsa' } });
     expect(unknown.status).toBe(400);
   });
