@@ -1314,7 +1314,7 @@ export interface components {
         /** @description The largest number of items on the page. */
         limit: number;
         /**
-         * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+         * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
          * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
          */
         idempotencyKey: string;
@@ -1422,7 +1422,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -1492,7 +1492,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -1538,7 +1538,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -1650,7 +1650,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -1732,7 +1732,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -1814,7 +1814,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -1891,7 +1891,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -1937,7 +1937,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2084,7 +2084,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2161,7 +2161,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2207,7 +2207,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2324,7 +2324,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2406,7 +2406,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2452,7 +2452,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2559,7 +2559,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2605,7 +2605,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2713,7 +2713,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2753,7 +2753,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2793,7 +2793,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
@@ -2905,7 +2905,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept. Keys are your account's own.
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
                  * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
                  */
                 "Idempotency-Key"?: components["parameters"]["idempotencyKey"];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../../test/support/harness.ts';
 
@@ -96,5 +97,21 @@ describe('Idempotency-Key', () => {
     const readOnly = await h.newAccount('reader', true);
     expect((await h.request('POST', '/v1/databases', { body: { name: 'x' }, headers: { 'idempotency-key': 'ro' }, token: readOnly })).status).toBe(403);
     expect(await profiles()).toBe(0);
+  });
+
+  it('frees a key whose first request was abandoned (its process died) after a minute, not 24 hours', async () => {
+    const accountId = (await h.store.authenticate(h.token))?.accountId as number;
+    // claimed, and never finished: as when a process dies in the middle of the request
+    const fingerprint = createHash('sha256').update('POST /v1/database/1/profiles\n{"fields":{}}').digest('hex');
+    expect(await h.store.idempotency.claim(accountId, 'abandoned', fingerprint)).toEqual({ state: 'proceed' });
+    const send = () => h.request('POST', '/v1/database/1/profiles', { body: { fields: {} }, headers: { 'idempotency-key': 'abandoned' } });
+    const early = await send();
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ error: { code: 'idempotency_key_in_use' } });
+    h.clock.advance(61_000);
+    const later = await send();
+    expect(later.status).toBe(201);
+    expect((await send()).headers.get('idempotent-replayed')).toBe('true');
+    expect(await profiles()).toBe(1);
   });
 });

@@ -3,8 +3,9 @@
 // marked `Idempotent-Replayed: true`, instead of creating a second profile or callback. The key is
 // kept 24 hours (records/idempotency.ts). A key sent with a different request (method, path or body)
 // is refused with 409 idempotency_key_reused; while its first request runs, 409 idempotency_key_in_use.
-// An answer the server could not give (a fault of the store: 503, 507) is not kept: the request may
-// be sent again with the same key.
+// An answer the server could not give (a fault of the store: 503, 507) is not kept, but the key stays
+// "in progress" for a minute (records/idempotency.ts): a connection lost at the moment of a commit can
+// leave the change made, and a retry at once must not make it twice. After that the key is free again.
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { bodyText } from './body.ts';
@@ -46,14 +47,16 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     }
     await next();
     const answer = c.res;
-    if (answer.status >= 500) {
-      await store.idempotency.forget(accountId, key);
-      return;
-    }
+    if (answer.status >= 500) return;
     const headers: Record<string, string> = {};
     answer.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    await store.idempotency.finish(accountId, key, { status: answer.status, headers, body: await answer.clone().text() });
+    try {
+      await store.idempotency.finish(accountId, key, { status: answer.status, headers, body: await answer.clone().text() });
+    } catch {
+      // the change is made: its answer goes out even if it cannot be kept (the key frees itself after
+      // a minute; a retry with it then runs again, as without a key)
+    }
   };
 }

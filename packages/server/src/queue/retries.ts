@@ -81,13 +81,18 @@ export class Replays {
       const ids = (await chosen.execute()).map((row) => row.id);
       const batch = ids.slice(0, window.most);
       if (batch.length === 0) return { queued: 0, more: false };
-      await trx
+      // checked again as each row is updated: on PostgreSQL a retry by hand, or another replay, may have
+      // queued one since, and a worker leased it (its lease must not be cleared under it)
+      const updated = await trx
         .updateTable('deliveries')
         .set((eb) => ({ status: 'pending', retry_base: eb.ref('attempts'), next_attempt_at: ms, lease_until: null, retry_requested: 0, modified: stamp }))
         .where('id', 'in', batch)
-        .execute();
-      queued.callbacks.add(callbackId);
-      return { queued: batch.length, more: ids.length > batch.length };
+        .where('status', 'in', [...window.statuses])
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', ms)]))
+        .executeTakeFirst();
+      const queuedNow = Number(updated.numUpdatedRows);
+      if (queuedNow > 0) queued.callbacks.add(callbackId);
+      return { queued: queuedNow, more: ids.length > batch.length };
     });
   }
 }

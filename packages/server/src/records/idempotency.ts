@@ -5,6 +5,15 @@ import type { Connection } from '../db/connection.ts';
 
 /** how long an answer is kept for its key */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+/**
+ * How long a key's first request may stay "in progress" before the key is taken to be abandoned (its
+ * process died, or its answer could not be kept because the store went away) and another request may
+ * take it over: longer than any request runs (statements are limited to seconds), short enough that a
+ * client retrying after a 503 is not turned away for long.
+ */
+export const IDEMPOTENCY_CLAIM_LEASE_MS = 60_000;
+/** how often the keys past their time are dropped by the API itself (a worker's pruning drops them too) */
+const PRUNE_EVERY_MS = 3600_000;
 
 export interface StoredAnswer {
   status: number;
@@ -21,6 +30,7 @@ export type KeyClaim = { state: 'proceed' } | { state: 'replay'; answer: StoredA
 
 export class IdempotencyKeys {
   readonly #connection: Connection;
+  #prunedAt = 0;
 
   constructor(connection: Connection) {
     this.#connection = connection;
@@ -29,8 +39,19 @@ export class IdempotencyKeys {
   async claim(accountId: number, key: string, fingerprint: string): Promise<KeyClaim> {
     const { db, clock } = this.#connection;
     const now = clock.now();
-    // a key past its time is free again
-    await db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).where('created_at', '<=', now - IDEMPOTENCY_TTL_MS).execute();
+    if (now - this.#prunedAt >= PRUNE_EVERY_MS) {
+      this.#prunedAt = now;
+      await this.prune();
+    }
+    // a key past its time is free again, and so is one whose first request was abandoned
+    await db
+      .deleteFrom('idempotency_keys')
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
+      .where((eb) =>
+        eb.or([eb('created_at', '<=', now - IDEMPOTENCY_TTL_MS), eb.and([eb('status', 'is', null), eb('created_at', '<=', now - IDEMPOTENCY_CLAIM_LEASE_MS)])]),
+      )
+      .execute();
     // ON CONFLICT rather than a look first: two requests with one key at once, one of them goes ahead
     const inserted = await db
       .insertInto('idempotency_keys')
@@ -60,11 +81,6 @@ export class IdempotencyKeys {
       .where('account_id', '=', accountId)
       .where('key', '=', key)
       .execute();
-  }
-
-  /** Frees the key of a request that could not be carried out (the store away): it may be sent again. */
-  async forget(accountId: number, key: string): Promise<void> {
-    await this.#connection.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).where('status', 'is', null).execute();
   }
 
   /** Drops the keys older than their time: run with the deliveries' pruning. */

@@ -198,7 +198,7 @@ export interface Store {
   pruneDeliveries(olderThanMs: number): Promise<number>;
 
   /** the answers kept for Idempotency-Key (idempotency.ts) */
-  readonly idempotency: Pick<IdempotencyKeys, 'claim' | 'finish' | 'forget'>;
+  readonly idempotency: Pick<IdempotencyKeys, 'claim' | 'finish'>;
 
   // moving a whole store between dialects (pnpm tidings export / import)
   /** the latest migration this store has: an export imports only into a store of the same version */
