@@ -12,7 +12,7 @@ import type { Store } from './records/store.ts';
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']);
 
-export type DeliveryOutcome = 'succeeded' | 'failed' | 'exhausted' | 'skipped' | 'discarded';
+type DeliveryOutcome = 'succeeded' | 'failed' | 'exhausted' | 'skipped' | 'discarded';
 
 export class Metrics {
   readonly registry = new Registry();

@@ -4,14 +4,14 @@
 import type { Connection } from '../db/connection.ts';
 
 /** how long an answer is kept for its key */
-export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 /**
  * How long a key's first request may stay "in progress" before the key is taken to be abandoned (its
  * process died, or its answer could not be kept because the store went away) and another request may
  * take it over: longer than any request runs (statements are limited to seconds), short enough that a
  * client retrying after a 503 is not turned away for long.
  */
-export const IDEMPOTENCY_CLAIM_LEASE_MS = 60_000;
+const IDEMPOTENCY_CLAIM_LEASE_MS = 60_000;
 /** how often the keys past their time are dropped by the API itself (a worker's pruning drops them too) */
 const PRUNE_EVERY_MS = 3600_000;
 
