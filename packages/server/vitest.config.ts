@@ -7,7 +7,7 @@ import { postgresUnavailableReason } from './test/support/postgres-available.ts'
 
 const allTests = ['src/**/*.test.ts', 'test/*.test.ts'];
 // test/reliability/ runs on its own: pnpm test:reliability (vitest.reliability.config.ts)
-const postgresOnly = ['src/db/postgres/**/*.test.ts', 'src/queue/postgres/**/*.test.ts', 'test/scaleout.e2e.test.ts', 'test/transfer.e2e.test.ts'];
+const postgresOnly = ['src/db/postgres/**/*.test.ts', 'src/queue/postgres/**/*.test.ts', 'test/scaleout.e2e.test.ts', 'test/rate-limit.e2e.test.ts', 'test/transfer.e2e.test.ts'];
 const harnessSuites = globSync(allTests, { cwd: import.meta.dirname }).filter((file) =>
   readFileSync(`${import.meta.dirname}/${file}`, 'utf8').includes('createHarness('),
 );

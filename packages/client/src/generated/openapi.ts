@@ -824,6 +824,18 @@ export interface components {
          * @enum {string}
          */
         CallbackSigning: "hmac" | "ed25519";
+        /**
+         * @description The most messages a second Tidings sends this callback, counted over every worker process together; `null` (default) for no limit. The rate adapts: an answer of 429, 502, 503 or 504, or a time-out, halves the callback's current rate (at most once a second, never below one message per 10 seconds), and each success raises it again toward this limit. `throttle` shows where it stands.
+         * @example 50
+         */
+        CallbackRateLimit: number | null;
+        /** @description Where the callback's sending stands now; `null` when it has no `rateLimit` and is not paused. Shown in the answers about one callback, not in lists. */
+        CallbackThrottle: {
+            /** @description Messages a second Tidings sends now: `rateLimit`, or less after the receiver asked to slow down; `null` when the callback has no `rateLimit`. */
+            rate: number | null;
+            /** @description Set when the receiver answered 429 or 503 with `Retry-After`: no message of the callback is sent until then (at most an hour ahead); `null` otherwise. */
+            pausedUntil: components["schemas"]["Timestamp"] | null;
+        } | null;
         /** @description A callback: where Tidings sends a message when a profile (database callback) or subprofile (collection callback) is created, updated or deleted. */
         Callback: {
             ID: components["schemas"]["Id"];
@@ -842,6 +854,8 @@ export interface components {
             collection: components["schemas"]["Id"] | null;
             ordering: components["schemas"]["CallbackOrdering"];
             signing: components["schemas"]["CallbackSigning"];
+            rateLimit: components["schemas"]["CallbackRateLimit"];
+            throttle?: components["schemas"]["CallbackThrottle"];
             /** @description Whether the callback is switched off. Tidings disables a callback itself when its receiver answers `410 Gone` or has failed every attempt for 5 days; a disabled callback gets no new messages and its pending deliveries are exhausted; the changes made while it is disabled are kept as `missed` deliveries, which `POST /callback/{callbackID}/replay` sends once it is enabled. */
             disabled: boolean;
             /** @description Why Tidings disabled the callback; `null` when it is enabled or was disabled through the API. */
@@ -881,6 +895,8 @@ export interface components {
             ordering?: components["schemas"]["CallbackOrdering"];
             /** @default hmac */
             signing?: components["schemas"]["CallbackSigning"];
+            /** @default null */
+            rateLimit?: components["schemas"]["CallbackRateLimit"];
             /**
              * @description Create the callback switched off.
              * @default false
@@ -954,6 +970,7 @@ export interface components {
             action?: components["schemas"]["CallbackAction"];
             method?: components["schemas"]["CallbackMethod"];
             ordering?: components["schemas"]["CallbackOrdering"];
+            rateLimit?: components["schemas"]["CallbackRateLimit"];
             /** @description `true` switches the callback off; `false` switches it on again and clears `disabledReason`. */
             disabled?: boolean;
         };

@@ -63,6 +63,17 @@ export function CallbackPage({ callbackID }: { callbackID: string }) {
             <dd>{data.ordering === 'none' ? 'none' : 'per profile'}</dd>
             <dt>Signing</dt>
             <dd>{SIGNING_LABEL[data.signing]}</dd>
+            <dt>Rate limit</dt>
+            <dd>
+              {data.rateLimit === null ? <span className="muted">none</span> : `${data.rateLimit}/s`}
+              {data.throttle?.rate != null && data.throttle.rate < (data.rateLimit ?? 0) ? <span> — sending {data.throttle.rate}/s now: the receiver asked to slow down</span> : null}
+              {data.throttle?.pausedUntil ? (
+                <span>
+                  {' '}
+                  — paused until <Time value={data.throttle.pausedUntil} /> (Retry-After)
+                </span>
+              ) : null}
+            </dd>
             <dt>Expression</dt>
             <dd className="wrap">{data.expression ? <code>{data.expression}</code> : <span className="muted">none: every change</span>}</dd>
             <dt>Version</dt>

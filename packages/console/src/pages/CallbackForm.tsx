@@ -114,6 +114,19 @@ function Form({
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="rateLimit">Rate limit (messages/s)</label>
+          <input
+            id="rateLimit"
+            type="number"
+            min={1}
+            max={10000}
+            step={1}
+            placeholder="none"
+            value={values.rateLimit ?? ''}
+            onChange={(event) => set('rateLimit', event.target.value === '' ? null : Number(event.target.value))}
+          />
+        </div>
       </div>
       <div className="field">
         <label htmlFor="expression">Expression</label>
@@ -168,7 +181,7 @@ function Form({
   );
 }
 
-const EMPTY: Values = { url: '', expression: '', action: 'all', method: 'json', ordering: 'none', signing: 'hmac' };
+const EMPTY: Values = { url: '', expression: '', action: 'all', method: 'json', ordering: 'none', signing: 'hmac', rateLimit: null };
 
 /** A new callback for a database or, when collectionID is given, a collection. */
 export function NewCallback({ databaseID, collectionID }: { databaseID?: string; collectionID?: string }) {
@@ -213,8 +226,8 @@ export function EditCallback({ callbackID }: { callbackID: string }) {
   const title = <PageTitle trail={[{ to: back, label: `Callback #${callbackID}` }]}>Edit callback</PageTitle>;
   if (callback.isPending) return <>{title}<Loading what="the callback" /></>;
   if (callback.isError) return <>{title}<ErrorNote error={callback.error} /></>;
-  const { url, expression, action, method, ordering, signing } = callback.data;
-  const initial: Values = { url, expression, action, method, ordering, signing };
+  const { url, expression, action, method, ordering, signing, rateLimit } = callback.data;
+  const initial: Values = { url, expression, action, method, ordering, signing, rateLimit };
   // signing has no control here, so it never differs and is never sent (CallbackUpdate has no signing)
   const save = (values: Values) => {
     const body = Object.fromEntries(Object.entries(values).filter(([key, value]) => initial[key as keyof Values] !== value));

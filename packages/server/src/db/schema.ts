@@ -71,6 +71,12 @@ export interface CallbacksTable {
   disabled_reason: string | null;
   version: number;
   failing_since: number | null;
+  /** messages a second at most, null for no limit (queue/throttle.ts has the rest) */
+  rate_limit: number | null;
+  throttle_rate: Generated<number | null>;
+  throttle_cut_at: Generated<number | null>;
+  throttle_next_at: Generated<number | null>;
+  paused_until: Generated<number | null>;
   created: string;
   modified: string;
 }

@@ -47,6 +47,8 @@ function answered(delivery: DueDelivery, statusCode: number, retryAt: number | n
     status: succeeded ? 'succeeded' : retryAt === null ? 'exhausted' : 'failed',
     nextAttemptAt: succeeded ? null : retryAt,
     disableCallback: statusCode === 410 ? 'disabled after the receiver answered 410 Gone' : null,
+
+    throttle: null,
   };
 }
 

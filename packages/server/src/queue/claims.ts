@@ -4,6 +4,7 @@ import { sql, type Expression, type RawBuilder, type Transaction } from 'kysely'
 import type { Connection } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
 import { claimDueDeliveries as claimOnPostgres } from './postgres/claim.ts';
+import { throttleOf } from './throttle.ts';
 import type { ClaimNotes, DueDelivery, JoinedClaim } from './types.ts';
 
 /** Final states hold no schedule; only pending and failed deliveries are ever claimed. */
@@ -135,6 +136,9 @@ export class Claims {
             'callbacks.method',
             'callbacks.expression',
             'callbacks.disabled',
+            'callbacks.rate_limit',
+            'callbacks.throttle_rate',
+            'callbacks.paused_until',
           ])
           .where((eb) => this.#oneOf(eb.ref('deliveries.id'), idList))
           .orderBy('deliveries.id'),
@@ -169,6 +173,7 @@ export class Claims {
         expression: row.expression,
         disabled: row.disabled === 1,
         secrets: secrets.filter((secret) => secret.callback_id === row.callback_id).map((secret) => secret.secret),
+        ...throttleOf(row),
       },
     }));
   }

@@ -6,6 +6,7 @@ import type { Connection, Queued } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
 import { recordAttempts as recordOnPostgres } from './postgres/record.ts';
 import { applyRetryRequest } from './retries.ts';
+import { Throttles } from './throttle.ts';
 import type { AttemptOutcome } from './types.ts';
 
 /** a callback whose every attempt has failed for this long is disabled */
@@ -13,9 +14,11 @@ const FAILING_DAYS_BEFORE_DISABLE = 5;
 
 export class Outcomes {
   readonly #connection: Connection;
+  readonly #throttles: Throttles;
 
   constructor(connection: Connection) {
     this.#connection = connection;
+    this.#throttles = new Throttles(connection);
   }
 
   /** Every outcome in one transaction: the worker records what finished meanwhile together. */
@@ -23,12 +26,14 @@ export class Outcomes {
     const postgres = this.#connection.postgres;
     if (postgres) {
       this.#connection.told(await recordOnPostgres(postgres.run, postgres.signal, this.#connection.now(), FAILING_DAYS_BEFORE_DISABLE, outcomes));
-      return;
+    } else {
+      await this.#connection.write(async (trx, queued) => {
+        const now = this.#connection.now();
+        for (const outcome of outcomes) await this.#recordOne(trx, queued, outcome, now);
+      });
     }
-    return this.#connection.write(async (trx, queued) => {
-      const now = this.#connection.now();
-      for (const outcome of outcomes) await this.#recordOne(trx, queued, outcome, now);
-    });
+    // after the outcomes, on its own: a rate that adapts a moment late is still right
+    if (outcomes.some((outcome) => outcome.throttle !== null)) await this.#throttles.adjust(outcomes, this.#connection.now().ms);
   }
 
   async #recordOne(trx: Transaction<Schema>, queued: Queued, outcome: AttemptOutcome, now: { ms: number; stamp: string }): Promise<void> {

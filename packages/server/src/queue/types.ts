@@ -19,6 +19,11 @@ export interface DueDelivery {
     expression: string;
     disabled: boolean;
     secrets: string[];
+    /** messages a second at most, null for none; `rate` is the adapted rate now (queue/throttle.ts) */
+    rateLimit: number | null;
+    rate: number | null;
+    /** epoch ms until which a Retry-After holds the callback's messages, or null */
+    pausedUntil: number | null;
   };
 }
 
@@ -68,4 +73,16 @@ export interface AttemptOutcome {
   nextAttemptAt: number | null;
   /** set when the answer itself disables the callback (410 Gone) */
   disableCallback: string | null;
+  /** what the answer means for the callback's rate (queue/throttle.ts); null when nothing */
+  throttle: ThrottleSignal | null;
+}
+
+/** An answer's bearing on its callback's rate: only set for callbacks with a rate limit, or a pause. */
+export interface ThrottleSignal {
+  /** 429, 502, 503, 504 or no answer in time: the rate is halved */
+  slowDown: boolean;
+  /** a success: the rate climbs back toward the limit */
+  succeeded: boolean;
+  /** a Retry-After on 429 or 503: the whole callback waits until then (epoch ms) */
+  pauseUntil: number | null;
 }

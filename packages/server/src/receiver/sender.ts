@@ -21,6 +21,8 @@ export interface SendResult {
   response: string | null;
   durationMs: number;
   error: string | null;
+  /** no answer in time: a sign of a receiver that is overloaded (see queue/throttle.ts) */
+  timedOut?: boolean;
 }
 
 export interface Sender {
@@ -69,7 +71,9 @@ export function createSender(options: {
           error: null,
         };
       } catch (caught) {
-        return { statusCode: null, retryAfter: undefined, response: null, durationMs: elapsed(), error: describeFailure(caught, options.timeoutMs) };
+        const timedOut = isTimeout(caught);
+        const error = timedOut ? `no answer within ${options.timeoutMs} ms` : describeFailure(caught);
+        return { statusCode: null, retryAfter: undefined, response: null, durationMs: elapsed(), error, timedOut };
       }
     },
     close: () => agent.close(),
@@ -113,14 +117,16 @@ function readCapped(body: Readable): Promise<Buffer> {
   });
 }
 
-function describeFailure(caught: unknown, timeoutMs: number): string {
+function isTimeout(caught: unknown): boolean {
+  const error = caught as Error & { code?: string };
+  return error.name === 'TimeoutError' || error.name === 'AbortError' || error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT';
+}
+
+function describeFailure(caught: unknown): string {
   const error = caught as Error & { code?: string; cause?: unknown };
   if (error instanceof AddressRefusedError || error.cause instanceof AddressRefusedError) {
     const refused = error instanceof AddressRefusedError ? error : (error.cause as AddressRefusedError);
     return `${refused.message}: the address is private or internal (set TIDINGS_ALLOWED_NETWORKS to allow it)`;
-  }
-  if (error.name === 'TimeoutError' || error.name === 'AbortError' || error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT') {
-    return `no answer within ${timeoutMs} ms`;
   }
   if (error.code === 'UND_ERR_CONNECT_TIMEOUT') return 'connecting timed out';
   const code = error.code ?? (error.cause as { code?: string } | undefined)?.code;

@@ -18,10 +18,10 @@ export function callbackJson(dialect: Dialect): RawBuilder<JsonText<Callback>> {
       sql<JsonText<Callback>>`(select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url",
         callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method",
         callbacks.database_id::text as "database", callbacks.collection_id::text as "collection",
-        callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason",
+        callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.rate_limit as "rateLimit", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason",
         callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c)`
     : sql<JsonText<Callback>>`json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action,
-        'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing,
+        'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit,
         'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version,
         'created', created, 'modified', modified)`;
 }

@@ -29,6 +29,7 @@ import { Collections } from './collections.ts';
 import { Databases } from './databases.ts';
 import { Deliveries } from './deliveries.ts';
 import { IdempotencyKeys } from './idempotency.ts';
+import { Throttles } from '../queue/throttle.ts';
 import { Profiles } from './profiles.ts';
 import { Secrets } from './secrets.ts';
 import { Subprofiles } from './subprofiles.ts';
@@ -63,6 +64,7 @@ export class KyselyStore implements Store {
   readonly #outcomes: Outcomes;
   readonly #pruning: Pruning;
   readonly idempotency: IdempotencyKeys;
+  readonly throttles: Throttles;
   readonly #replays: Replays;
 
   constructor(options: KyselyStoreOptions) {
@@ -86,6 +88,7 @@ export class KyselyStore implements Store {
     this.#outcomes = new Outcomes(connection);
     this.#pruning = new Pruning(connection);
     this.idempotency = new IdempotencyKeys(connection);
+    this.throttles = new Throttles(connection);
     this.#replays = new Replays(connection);
   }
 

@@ -42,7 +42,8 @@ export const toSubprofile = (row: SubprofileRow): Subprofile => ({
   modified: row.modified,
 });
 
-export const toCallback = (row: CallbackRow): Callback => ({
+/** A callback as the API shows it; with `nowMs`, as an answer about it alone (with its throttle). */
+export const toCallback = (row: CallbackRow, nowMs?: number): Callback => ({
   ID: String(row.id),
   url: row.url,
   expression: row.expression,
@@ -52,12 +53,22 @@ export const toCallback = (row: CallbackRow): Callback => ({
   collection: row.collection_id === null ? null : String(row.collection_id),
   ordering: row.ordering as Callback['ordering'],
   signing: row.signing as Callback['signing'],
+  rateLimit: row.rate_limit,
   disabled: row.disabled === 1,
   disabledReason: row.disabled_reason,
   version: row.version,
   created: row.created,
   modified: row.modified,
+  ...(nowMs !== undefined && { throttle: toThrottle(row, nowMs) }),
 });
+
+/** Where a callback's sending stands (queue/throttle.ts): null with no limit and no pause. */
+function toThrottle(row: CallbackRow, nowMs: number): Callback['throttle'] {
+  const pausedUntil = row.paused_until !== null && Number(row.paused_until) > nowMs ? formatTimestamp(Number(row.paused_until)) : null;
+  if (row.rate_limit === null && pausedUntil === null) return null;
+  const rate = row.rate_limit === null ? null : Math.round((row.throttle_rate ?? row.rate_limit) * 100) / 100;
+  return { rate, pausedUntil };
+}
 
 export const toDelivery = (row: DeliveryRow): Delivery => ({
   ID: String(row.id),

@@ -5,6 +5,7 @@ import type { QueueDepth } from '../queue/depth.ts';
 import type { Signing } from '../secrets.ts';
 import type { ReplayWindow } from '../queue/retries.ts';
 import type { IdempotencyKeys } from './idempotency.ts';
+import type { Throttles } from '../queue/throttle.ts';
 import type {
   Callback,
   CallbackCreate,
@@ -146,8 +147,8 @@ export interface Store {
     input: NewCallback,
     maxPerDatabase: number,
   ): Promise<CreateCallbackResult | null>;
-  /** as JSON text written by the database, like the lists */
-  getCallback(accountId: number, id: number): Promise<JsonText<Callback> | null>;
+  /** with its throttle, which lists leave out */
+  getCallback(accountId: number, id: number): Promise<Callback | null>;
   updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null>;
   deleteCallback(accountId: number, id: number): Promise<boolean>;
   getCallbackSecret(accountId: number, id: number): Promise<CallbackSecret | null>;
@@ -199,6 +200,8 @@ export interface Store {
 
   /** the answers kept for Idempotency-Key (idempotency.ts) */
   readonly idempotency: Pick<IdempotencyKeys, 'claim' | 'finish'>;
+  /** callbacks' send slots and pauses, as the worker takes them (queue/throttle.ts) */
+  readonly throttles: Pick<Throttles, 'reserveSlot' | 'deferDelivery' | 'extendLease'>;
 
   // moving a whole store between dialects (pnpm tidings export / import)
   /** the latest migration this store has: an export imports only into a store of the same version */

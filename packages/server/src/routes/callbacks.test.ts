@@ -54,7 +54,7 @@ describe('callbacks', () => {
     ];
     expect(listed).toHaveLength(5);
     for (const [index, item] of listed.entries()) {
-      expect(item).toStrictEqual((await h.request('GET', `/v1/callback/${index + 1}`)).body);
+      expect(item).toStrictEqual(withoutThrottle((await h.request('GET', `/v1/callback/${index + 1}`)).body));
     }
     const page = await h.request('GET', '/v1/database/1/callbacks?start=1&limit=2');
     expect(page.body).toMatchObject({ start: 1, limit: 2, count: 2, total: 4, data: [{ ID: '2', disabled: true }, { ID: '3' }] });
@@ -74,7 +74,7 @@ describe('callbacks', () => {
     const other = await h.openAnotherStore();
     await other.updateCallback(1, 1, { url: `${URL_OK}/changed` });
     const changed = await list('/v1/database/1/callbacks');
-    expect(changed.data[0]).toStrictEqual((await h.request('GET', '/v1/callback/1')).body);
+    expect(changed.data[0]).toStrictEqual(withoutThrottle((await h.request('GET', '/v1/callback/1')).body));
     expect(changed.data[0]).toMatchObject({ url: `${URL_OK}/changed`, version: 2 });
     expect((await list('/v1/database/1/callbacks?limit=1')).data[0]).toMatchObject({ url: `${URL_OK}/changed` });
     expect(await other.deleteCallback(1, 2)).toBe(true);
@@ -226,3 +226,9 @@ describe('callbacks', () => {
     expect((await h.request('POST', '/v1/delivery/x/retry')).body).toMatchObject({ error: { code: 'delivery_id_invalid' } });
   });
 });
+
+/** A callback alone as a list shows it: lists leave out the throttle (their pages are cached). */
+function withoutThrottle(body: unknown): unknown {
+  const { throttle: _throttle, ...rest } = body as Record<string, unknown>;
+  return rest;
+}

@@ -7,6 +7,7 @@ import { renderBody } from '../receiver/render.ts';
 import type { Sender } from '../receiver/sender.ts';
 import { signatureHeader } from '../receiver/sign.ts';
 import { settle, unsent, type SettleOptions } from './settle.ts';
+import { passThrottle } from './throttle-gate.ts';
 
 export interface AttemptOptions extends SettleOptions {
   store: Store;
@@ -16,6 +17,11 @@ export interface AttemptOptions extends SettleOptions {
   userAgent: string;
   /** told how each attempt ended (metrics), with how long a sent one took */
   onOutcome?: (outcome: AttemptOutcome['status'] | 'discarded', attemptMs?: number) => void;
+}
+
+/** A claim's lease: an attempt starts as soon as it is claimed and ends by its timeout; 10 s covers claiming and recording. */
+export function leaseFor(deliveryTimeoutMs: number): number {
+  return deliveryTimeoutMs + 10_000;
 }
 
 type Prepared =
@@ -41,6 +47,7 @@ export async function attempt(delivery: DueDelivery, options: AttemptOptions, se
   // A send must end (by its time limit) before the lease does, or another worker may claim the
   // delivery and send it while this one still is. After a stall (the store, this process) that
   // ate the margin, the delivery is left to whoever claims it next: late, never twice at once.
+  if (!(await passThrottle(delivery, { ...options, leaseMs: leaseFor(options.deliveryTimeoutMs) }))) return null;
   if (options.clock.now() + options.deliveryTimeoutMs >= delivery.leaseUntil) return null;
   const result = await options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
   sent();

@@ -1,7 +1,8 @@
 // Settle: what a finished attempt means for its delivery (succeeded, retried when, exhausted) and,
 // on 410 Gone, for its callback. The outcome is recorded afterwards (recorder.ts).
 import { formatTimestamp, type Clock } from '../clock.ts';
-import type { AttemptOutcome, DueDelivery } from '../queue/types.ts';
+import { MAX_PAUSE_MS, MIN_RATE } from '../queue/throttle.ts';
+import type { AttemptOutcome, DueDelivery, ThrottleSignal } from '../queue/types.ts';
 import type { SendResult } from '../receiver/sender.ts';
 import { nextAttemptAt, parseRetryAfter } from './retry.ts';
 
@@ -26,6 +27,7 @@ export function unsent(delivery: DueDelivery, status: 'exhausted' | 'skipped', e
     status,
     nextAttemptAt: null,
     disableCallback: null,
+    throttle: null,
   };
 }
 
@@ -38,6 +40,8 @@ function succeeded(delivery: DueDelivery, result: SendResult, clock: Clock): Att
     status: 'succeeded',
     nextAttemptAt: null,
     disableCallback: null,
+    // a success raises a lowered rate; one at the limit (rate = rateLimit) has nothing to raise
+    throttle: delivery.callback.rate !== null && delivery.callback.rate < (delivery.callback.rateLimit ?? 0) ? { slowDown: false, succeeded: true, pauseUntil: null } : null,
   };
 }
 
@@ -48,6 +52,7 @@ function succeeded(delivery: DueDelivery, result: SendResult, clock: Clock): Att
 function failed(delivery: DueDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
   const now = options.clock.now();
   const disableCallback = result.statusCode === 410 ? `disabled after the receiver answered 410 Gone at ${formatTimestamp(now)}` : null;
+  const retryAfterSeconds = result.statusCode === 429 || result.statusCode === 503 ? parseRetryAfter(result.retryAfter, now) : null;
   const next =
     disableCallback === null
       ? nextAttemptAt({
@@ -55,19 +60,43 @@ function failed(delivery: DueDelivery, result: SendResult, options: SettleOption
           attemptsMade: delivery.attempts - delivery.retryBase + 1,
           nowMs: now,
           random: options.random,
-          retryAfterSeconds: result.statusCode === 429 || result.statusCode === 503 ? parseRetryAfter(result.retryAfter, now) : null,
+          retryAfterSeconds,
         })
       : null;
+  const throttle = throttleSignal(delivery, result, retryAfterSeconds, now);
+  const attempt = attemptRecord(result, options.clock);
+  if (throttle !== null) attempt.error = [attempt.error, throttleNote(delivery, throttle)].filter((part) => part !== null).join('; ');
   return {
     deliveryId: delivery.id,
     callbackId: delivery.callback.id,
     sent: true,
-    attempt: attemptRecord(result, options.clock),
+    attempt,
     status: next === null ? 'exhausted' : 'failed',
     nextAttemptAt: next,
     disableCallback,
+    throttle,
   };
 }
+
+/** 429, 502, 503, 504 and time-outs ask a rate-limited callback to slow down; a Retry-After pauses any. */
+function throttleSignal(delivery: DueDelivery, result: SendResult, retryAfterSeconds: number | null, now: number): ThrottleSignal | null {
+  const slowDown = delivery.callback.rateLimit !== null && (result.timedOut === true || SLOW_DOWN_STATUSES.has(result.statusCode ?? 0));
+  const pauseUntil = retryAfterSeconds !== null && retryAfterSeconds > 0 ? now + Math.min(retryAfterSeconds * 1000, MAX_PAUSE_MS) : null;
+  return slowDown || pauseUntil !== null ? { slowDown, succeeded: false, pauseUntil } : null;
+}
+
+/** What the attempt log says of it: the rate it lowers and the pause it starts. */
+function throttleNote(delivery: DueDelivery, throttle: ThrottleSignal): string {
+  const parts: string[] = [];
+  if (throttle.slowDown) {
+    const lowered = Math.max((delivery.callback.rate ?? 0) / 2, MIN_RATE);
+    parts.push(`the callback's rate is lowered to ${Math.round(lowered * 100) / 100}/s (limit ${delivery.callback.rateLimit}/s)`);
+  }
+  if (throttle.pauseUntil !== null) parts.push(`the callback is paused until ${formatTimestamp(throttle.pauseUntil)} (Retry-After)`);
+  return parts.join('; ');
+}
+
+const SLOW_DOWN_STATUSES = new Set([429, 502, 503, 504]);
 
 function attemptRecord(result: SendResult, clock: Clock): AttemptOutcome['attempt'] {
   const redirect = result.statusCode !== null && result.statusCode >= 300 && result.statusCode < 400;

@@ -2,10 +2,11 @@
 // → record (recorder.ts). Woken at once when a change commits in this process; a timer on the next
 // due time is the safety net.
 import type { ClaimNotes, DueDelivery, JoinedClaim } from '../queue/types.ts';
-import { attempt, type AttemptOptions } from './attempt.ts';
+import { attempt, leaseFor, type AttemptOptions } from './attempt.ts';
 import { DueTimes } from './due-times.ts';
 import { Recorder } from './recorder.ts';
 import { Slots } from './slots.ts';
+import { CallbackCaps } from './throttle-gate.ts';
 
 export interface WorkerOptions extends AttemptOptions {
   concurrency: number;
@@ -23,6 +24,8 @@ export class DeliveryWorker {
   readonly #leaseMs: number;
   readonly #slots: Slots;
   readonly #recorder: Recorder;
+  /** rate-limited and paused callbacks: how much of them a claim may take (throttle-gate.ts) */
+  readonly #caps: CallbackCaps;
   #wakeScheduled = false;
   #pumping = false;
   #pumpAgain = false;
@@ -49,8 +52,8 @@ export class DeliveryWorker {
     this.#options = options;
     this.#slots = new Slots(options.concurrency);
     this.#recorder = new Recorder(options.store, options.onError);
-    // an attempt starts as soon as it is claimed and ends by its timeout; 10 s covers claiming and recording
-    this.#leaseMs = options.deliveryTimeoutMs + 10_000;
+    this.#leaseMs = leaseFor(options.deliveryTimeoutMs);
+    this.#caps = new CallbackCaps(this.#slots.perCallback);
   }
 
   start(): void {
@@ -121,7 +124,8 @@ export class DeliveryWorker {
       if (wanted <= 0) this.#leftBehind = true;
       if (!this.#running || wanted <= 0) return;
       const notes = { leftBehind: false };
-      const batch = await store.claimDueDeliveries(wanted, this.#leaseMs, this.#slots.perCallback, this.#slots.busy, notes);
+      const busy = this.#caps.busy(this.#slots.busy, this.#options.clock.now());
+      const batch = await store.claimDueDeliveries(wanted, this.#leaseMs, this.#slots.perCallback, busy, notes);
       this.#take(batch, wanted, notes);
       // a full batch: there may be more
       if (batch.length < wanted && !this.#pumpAgain) break;
@@ -131,7 +135,9 @@ export class DeliveryWorker {
 
   /** Starts the attempts of what a claim of `wanted` deliveries took. */
   #take(batch: readonly DueDelivery[], wanted: number, notes: ClaimNotes): void {
+    const now = this.#options.clock.now();
     for (const delivery of batch) {
+      this.#caps.note(delivery.callback, now);
       this.#slots.run(delivery, (sent) => this.#attempt(delivery, sent).catch((error: unknown) => this.#options.onError?.(error)), {
         sent: () => {
           if (this.#leftBehind) this.wake();
@@ -190,7 +196,7 @@ export class DeliveryWorker {
       limit: wanted,
       leaseMs: this.#leaseMs,
       maxPerCallback: this.#slots.perCallback,
-      busy: this.#slots.busy,
+      busy: this.#caps.busy(this.#slots.busy, this.#options.clock.now()),
       done: (batch, notes) => {
         // leased: attempted even if the worker stopped meanwhile (stop() waits for them)
         this.#take(batch, wanted, notes);

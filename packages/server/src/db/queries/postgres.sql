@@ -6,9 +6,6 @@ select "account_id", "read_only" from "tokens" where "token_hash" = $1;
 -- callbackCount
 select "callback_count" from "databases" where "id" = $1 and "account_id" = $2 for no key update;
 
--- callbackJson
-select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "id" = $1 and "account_id" = $2;
-
 -- callbackRow
 select * from "callbacks" where "id" = $1 and "account_id" = $2;
 
@@ -16,7 +13,7 @@ select * from "callbacks" where "id" = $1 and "account_id" = $2;
 select count(*) as "n" from "callbacks" where "collection_id" = $1;
 
 -- collectionCallbacks:page
-select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "collection_id" = $1 order by "id" limit $2 offset $3;
+select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.rate_limit as "rateLimit", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "collection_id" = $1 order by "id" limit $2 offset $3;
 
 -- collectionCallbacksTag
 select "databases"."callbacks_tag" from "collections" inner join "databases" on "databases"."id" = "collections"."database_id" where "collections"."id" = $1 and "collections"."account_id" = $2;
@@ -31,13 +28,13 @@ update "databases" set "callback_count" = "callback_count" + $1 where "id" = $2;
 select count(*) as "n" from "callbacks" where "database_id" = $1 and "collection_id" is null;
 
 -- databaseCallbacks:page
-select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "database_id" = $1 and "collection_id" is null order by "id" limit $2 offset $3;
+select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.rate_limit as "rateLimit", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "database_id" = $1 and "collection_id" is null order by "id" limit $2 offset $3;
 
 -- databaseCallbacksTag
 select "callbacks_tag" from "databases" where "id" = $1 and "account_id" = $2;
 
 -- insertCallback
-insert into "callbacks" ("account_id", "database_id", "collection_id", "url", "expression", "action", "method", "ordering", "signing", "disabled", "disabled_reason", "version", "failing_since", "created", "modified") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning *;
+insert into "callbacks" ("account_id", "database_id", "collection_id", "url", "expression", "action", "method", "ordering", "signing", "rate_limit", "disabled", "disabled_reason", "version", "failing_since", "created", "modified") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning *;
 
 -- insertDeliveries:1
 insert into "deliveries" ("account_id", "callback_id", "event_id", "event_key", "webhook_id", "ordering_key", "status", "attempts", "retry_base", "next_attempt_at", "created", "modified", "created_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);

@@ -15,14 +15,11 @@ select "failing_since", "disabled" from "callbacks" where "id" = ?;
 -- callbackHealthy
 update "callbacks" set "failing_since" = ? where "id" = ? and "failing_since" is not null;
 
--- callbackJson
-select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "id" = ? and "account_id" = ?;
-
 -- callbackRow
 select * from "callbacks" where "id" = ? and "account_id" = ?;
 
 -- claimedDeliveries
-select "deliveries"."id", "deliveries"."webhook_id", "deliveries"."event_key", "deliveries"."attempts", "deliveries"."retry_base", "deliveries"."ordering_key", "events"."payload", "callbacks"."id" as "callback_id", "callbacks"."url", "callbacks"."method", "callbacks"."expression", "callbacks"."disabled" from "deliveries" inner join "callbacks" on "callbacks"."id" = "deliveries"."callback_id" inner join "events" on "events"."id" = "deliveries"."event_id" where "deliveries"."id" in (select value from json_each(?)) order by "deliveries"."id";
+select "deliveries"."id", "deliveries"."webhook_id", "deliveries"."event_key", "deliveries"."attempts", "deliveries"."retry_base", "deliveries"."ordering_key", "events"."payload", "callbacks"."id" as "callback_id", "callbacks"."url", "callbacks"."method", "callbacks"."expression", "callbacks"."disabled", "callbacks"."rate_limit", "callbacks"."throttle_rate", "callbacks"."paused_until" from "deliveries" inner join "callbacks" on "callbacks"."id" = "deliveries"."callback_id" inner join "events" on "events"."id" = "deliveries"."event_id" where "deliveries"."id" in (select value from json_each(?)) order by "deliveries"."id";
 
 -- claimedSecrets
 select "callback_id", "secret" from "callback_secrets" where "callback_id" in (select value from json_each(?)) and ("expires_at" is null or "expires_at" > ?) order by "id" desc;
@@ -34,7 +31,7 @@ select "d"."id", "d"."callback_id" from "deliveries" as "d" where "d"."next_atte
 select count(*) as "n" from "callbacks" where "collection_id" = ?;
 
 -- collectionCallbacks:page
-select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "collection_id" = ? order by "id" limit ? offset ?;
+select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "collection_id" = ? order by "id" limit ? offset ?;
 
 -- collectionCallbacksTag
 select "databases"."callbacks_tag" from "collections" inner join "databases" on "databases"."id" = "collections"."database_id" where "collections"."id" = ? and "collections"."account_id" = ?;
@@ -49,7 +46,7 @@ update "databases" set "callback_count" = "callback_count" + ? where "id" = ?;
 select count(*) as "n" from "callbacks" where "database_id" = ? and "collection_id" is null;
 
 -- databaseCallbacks:page
-select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "database_id" = ? and "collection_id" is null order by "id" limit ? offset ?;
+select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "database_id" = ? and "collection_id" is null order by "id" limit ? offset ?;
 
 -- databaseCallbacksTag
 select "callbacks_tag" from "databases" where "id" = ? and "account_id" = ?;
@@ -64,7 +61,7 @@ update "callbacks" set "disabled" = ?, "disabled_reason" = ?, "modified" = ? whe
 insert into "delivery_attempts" ("delivery_id", "time", "status_code", "duration_ms", "error", "response") values (?, ?, ?, ?, ?, ?);
 
 -- insertCallback
-insert into "callbacks" ("account_id", "database_id", "collection_id", "url", "expression", "action", "method", "ordering", "signing", "disabled", "disabled_reason", "version", "failing_since", "created", "modified") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *;
+insert into "callbacks" ("account_id", "database_id", "collection_id", "url", "expression", "action", "method", "ordering", "signing", "rate_limit", "disabled", "disabled_reason", "version", "failing_since", "created", "modified") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *;
 
 -- insertDeliveries:1
 insert into "deliveries" ("account_id", "callback_id", "event_id", "event_key", "webhook_id", "ordering_key", "status", "attempts", "retry_base", "next_attempt_at", "created", "modified", "created_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);

@@ -206,4 +206,20 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       CREATE INDEX callbacks_disabled ON callbacks(database_id, collection_id, action, id) WHERE disabled = 1;
     `,
   },
+  {
+    version: 9,
+    name: 'a callback may have a rate limit, which adapts to its receiver',
+    // rate_limit: messages a second at most (null: none); throttle_rate: the rate now, lowered by
+    // answers that ask to slow down (null: at the limit); throttle_cut_at: the last time it was
+    // lowered (once a second at most); throttle_next_at: when the next message may go (epoch ms,
+    // fractional: slots are 1000 / rate ms apart, taken by every worker from this one row);
+    // paused_until: a Retry-After holds every message of the callback until then
+    sql: `
+      ALTER TABLE callbacks ADD COLUMN rate_limit INTEGER;
+      ALTER TABLE callbacks ADD COLUMN throttle_rate REAL;
+      ALTER TABLE callbacks ADD COLUMN throttle_cut_at INTEGER;
+      ALTER TABLE callbacks ADD COLUMN throttle_next_at REAL;
+      ALTER TABLE callbacks ADD COLUMN paused_until INTEGER;
+    `,
+  },
 ];

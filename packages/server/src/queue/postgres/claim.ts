@@ -1,5 +1,6 @@
 // A worker's claim on PostgreSQL in one statement (claim.sql): scan, per-callback cap, SKIP LOCKED,
 // lease, and the rows an attempt needs, with no transaction around it.
+import { throttleOf } from '../throttle.ts';
 import type { ClaimNotes, DueDelivery } from '../types.ts';
 import { sqlStatement, type Runner } from '../../db/postgres/prepared.ts';
 
@@ -19,6 +20,9 @@ interface ClaimedRow {
   method: string;
   expression: string;
   disabled: number;
+  rate_limit: number | null;
+  throttle_rate: number | null;
+  paused_until: string | null;
   secrets: string[];
 }
 
@@ -65,6 +69,7 @@ export async function claimDueDeliveries(
         expression: row.expression,
         disabled: row.disabled === 1,
         secrets: row.secrets,
+        ...throttleOf(row),
       },
     }));
 }

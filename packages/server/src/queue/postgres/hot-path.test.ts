@@ -63,6 +63,8 @@ function failed(delivery: DueDelivery, clock: ManualClock, retryAt: number | nul
     status: retryAt === null ? 'exhausted' : 'failed',
     nextAttemptAt: retryAt,
     disableCallback: null,
+
+    throttle: null,
   };
 }
 

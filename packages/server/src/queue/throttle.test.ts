@@ -1,0 +1,155 @@
+// A callback's rate limit on both dialects: send slots taken from the callback's row (so every
+// worker shares them), the rate halved by answers that ask to slow down and raised by successes,
+// Retry-After pauses, and the throttle as GET /callback/{id} shows it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatTimestamp } from '../clock.ts';
+import { createHarness, type Harness } from '../../test/support/harness.ts';
+import type { AttemptOutcome, DueDelivery, ThrottleSignal } from './types.ts';
+
+let h: Harness;
+
+beforeEach(async () => {
+  h = await createHarness();
+  await h.request('POST', '/v1/databases', { body: { name: 'customers' } });
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+async function createCallback(rateLimit: number | null): Promise<number> {
+  const response = await h.request('POST', '/v1/database/1/callbacks', { body: { url: 'https://hooks.example.org/t', rateLimit } });
+  expect(response.status, response.text).toBe(201);
+  return Number((response.body as { ID: string }).ID);
+}
+
+async function throttleOf(callbackId: number): Promise<{ rate: number | null; pausedUntil: string | null } | null> {
+  const response = await h.request('GET', `/v1/callback/${callbackId}`);
+  expect(response.status).toBe(200);
+  return (response.body as { throttle: { rate: number | null; pausedUntil: string | null } | null }).throttle;
+}
+
+/** An answer's signal recorded on a delivery of the callback, as the worker records it. */
+async function answered(callbackId: number, signal: ThrottleSignal): Promise<void> {
+  expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+  const claimed: DueDelivery[] = await h.store.claimDueDeliveries(100, 60_000, 100);
+  const outcomes: AttemptOutcome[] = claimed.map((delivery) => ({
+    deliveryId: delivery.id,
+    callbackId: delivery.callback.id,
+    sent: true,
+    attempt: { time: formatTimestamp(h.clock.now()), statusCode: signal.succeeded ? 200 : 429, durationMs: 3, error: null, response: null },
+    status: signal.succeeded ? 'succeeded' : 'failed',
+    nextAttemptAt: signal.succeeded ? null : h.clock.now() + 60_000,
+    disableCallback: null,
+    throttle: delivery.callback.id === callbackId ? signal : null,
+  }));
+  await h.store.recordAttempts(outcomes);
+}
+
+const SLOW_DOWN: ThrottleSignal = { slowDown: true, succeeded: false, pauseUntil: null };
+const SUCCESS: ThrottleSignal = { slowDown: false, succeeded: true, pauseUntil: null };
+
+describe('callback rate limits', () => {
+  it('hands out send slots 1000 / rate ms apart, shared by every worker, from now on after a quiet spell', async () => {
+    const id = await createCallback(4);
+    const now = h.clock.now();
+    const other = await h.openAnotherStore();
+    const slots = [
+      await h.store.throttles.reserveSlot(id, now),
+      await other.throttles.reserveSlot(id, now),
+      await h.store.throttles.reserveSlot(id, now),
+    ];
+    expect(slots).toEqual([now, now + 250, now + 500]);
+    // after a quiet spell the next slot is now, not a burst to make up for the time unused
+    h.clock.advance(10_000);
+    expect(await h.store.throttles.reserveSlot(id, h.clock.now())).toBe(h.clock.now());
+  });
+
+  it('has no slots for a callback without a rate limit, or whose limit was removed', async () => {
+    const id = await createCallback(null);
+    expect(await h.store.throttles.reserveSlot(id, h.clock.now())).toBeNull();
+    expect(await throttleOf(id)).toBeNull();
+    const limited = await createCallback(10);
+    expect((await h.request('PUT', `/v1/callback/${limited}`, { body: { rateLimit: null } })).status).toBe(200);
+    expect(await h.store.throttles.reserveSlot(limited, h.clock.now())).toBeNull();
+  });
+
+  it('halves the rate on an answer that asks to slow down, once a second at most, never below one message in 10 s', async () => {
+    const id = await createCallback(8);
+    expect(await throttleOf(id)).toEqual({ rate: 8, pausedUntil: null });
+    await answered(id, SLOW_DOWN);
+    expect(await throttleOf(id)).toEqual({ rate: 4, pausedUntil: null });
+    // more answers of the same overload within the second count once
+    await answered(id, SLOW_DOWN);
+    expect(await throttleOf(id)).toEqual({ rate: 4, pausedUntil: null });
+    for (let i = 0; i < 10; i++) {
+      h.clock.advance(1000);
+      await answered(id, SLOW_DOWN);
+    }
+    expect(await throttleOf(id)).toEqual({ rate: 0.1, pausedUntil: null });
+    // slots follow the rate: 10 s apart now
+    const now = h.clock.now() + 60_000;
+    const first = await h.store.throttles.reserveSlot(id, now);
+    expect((await h.store.throttles.reserveSlot(id, now))! - first!).toBeCloseTo(10_000, 6);
+  });
+
+  it('raises a lowered rate with each success back to its limit, and then writes nothing more', async () => {
+    const id = await createCallback(40);
+    await answered(id, SLOW_DOWN);
+    expect((await throttleOf(id))?.rate).toBe(20);
+    // a step of 2 (a twentieth of the limit) a second: 20 → 20.1 after one success at 20/s
+    await answered(id, SUCCESS);
+    expect((await throttleOf(id))?.rate).toBe(20.1);
+    for (let i = 0; i < 400; i++) await answered(id, SUCCESS);
+    expect(await throttleOf(id)).toEqual({ rate: 40, pausedUntil: null });
+  });
+
+  it('pauses the whole callback on a Retry-After, with or without a rate limit, and slots wait for the pause', async () => {
+    const unlimited = await createCallback(null);
+    const limited = await createCallback(2);
+    const until = h.clock.now() + 30_000;
+    await answered(unlimited, { slowDown: false, succeeded: false, pauseUntil: until });
+    await answered(limited, { slowDown: true, succeeded: false, pauseUntil: until });
+    expect(await throttleOf(unlimited)).toEqual({ rate: null, pausedUntil: formatTimestamp(until) });
+    expect(await throttleOf(limited)).toEqual({ rate: 1, pausedUntil: formatTimestamp(until) });
+    expect(await h.store.throttles.reserveSlot(limited, h.clock.now())).toBe(until);
+    // a claim tells the worker of the pause
+    expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const claimed = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(claimed.map((delivery) => delivery.callback.pausedUntil)).toEqual([until, until]);
+    // over once its time has passed
+    h.clock.advance(30_001);
+    expect(await throttleOf(unlimited)).toBeNull();
+  });
+
+  it('starts a changed limit at its full rate', async () => {
+    const id = await createCallback(10);
+    await answered(id, SLOW_DOWN);
+    expect((await throttleOf(id))?.rate).toBe(5);
+    const updated = await h.request('PUT', `/v1/callback/${id}`, { body: { rateLimit: 30 } });
+    expect(updated.body).toMatchObject({ rateLimit: 30, throttle: { rate: 30, pausedUntil: null } });
+  });
+
+  it('refuses a rate limit out of bounds with a 400 naming the field', async () => {
+    for (const rateLimit of [0, 10_001, 2.5, '10']) {
+      const response = await h.request('POST', '/v1/database/1/callbacks', { body: { url: 'https://hooks.example.org/t', rateLimit } });
+      expect(response.status).toBe(400);
+      expect(response.text).toContain('rateLimit');
+    }
+  });
+
+  it('defers a claimed delivery only under the lease the claim took', async () => {
+    const id = await createCallback(1);
+    expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const [delivery] = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(delivery?.callback).toMatchObject({ id, rateLimit: 1, rate: 1, pausedUntil: null });
+    expect(await h.store.throttles.extendLease(delivery!.id, delivery!.leaseUntil + 1, delivery!.leaseUntil + 5000)).toBe(false);
+    expect(await h.store.throttles.extendLease(delivery!.id, delivery!.leaseUntil, delivery!.leaseUntil + 5000)).toBe(true);
+    await h.store.throttles.deferDelivery(delivery!.id, delivery!.leaseUntil + 5000, h.clock.now() + 20_000);
+    // deferred: not due until then, and no attempt counted
+    expect(await h.store.claimDueDeliveries(100, 60_000, 100)).toEqual([]);
+    h.clock.advance(20_000);
+    const [again] = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(again).toMatchObject({ id: delivery!.id, attempts: 0 });
+  });
+});

@@ -1,0 +1,150 @@
+// A callback's rate limit, kept on its row so that every worker process shares it. Sending: each
+// message takes the next free slot (1000 / rate ms after the last one taken) in one UPDATE, and
+// waits for it. Adapting (AIMD): an answer that asks to slow down halves the rate, at most once a
+// second and never below MIN_RATE; each success raises it back toward the limit; a Retry-After
+// pauses the whole callback.
+import { sql, type RawBuilder } from 'kysely';
+import type { Connection } from '../db/connection.ts';
+import type { AttemptOutcome, DueDelivery } from './types.ts';
+
+/** the lowest rate a callback is lowered to: one message in 10 s */
+export const MIN_RATE = 0.1;
+/** answers that ask to slow down within this long of the last cut count as one */
+const CUT_EVERY_MS = 1000;
+/** the longest a Retry-After pauses a callback */
+export const MAX_PAUSE_MS = 3600_000;
+
+/** A claimed callback's rate limit, rate now and pause, from its row. */
+export function throttleOf(row: {
+  rate_limit: number | null;
+  throttle_rate: number | null;
+  paused_until: number | string | null;
+}): Pick<DueDelivery['callback'], 'rateLimit' | 'rate' | 'pausedUntil'> {
+  const rateLimit = row.rate_limit === null ? null : Number(row.rate_limit);
+  return {
+    rateLimit,
+    rate: rateLimit === null ? null : row.throttle_rate === null ? rateLimit : Number(row.throttle_rate),
+    pausedUntil: row.paused_until === null ? null : Number(row.paused_until),
+  };
+}
+
+export class Throttles {
+  readonly #connection: Connection;
+
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  /**
+   * Takes the callback's next send slot: when (epoch ms) its next message may go, after any pause.
+   * Null when the callback has no rate limit (any more).
+   */
+  async reserveSlot(callbackId: number, nowMs: number): Promise<number | null> {
+    const spacing = sql<number>`1000.0 / coalesce(throttle_rate, rate_limit)`;
+    const start = this.#greatest([sql`coalesce(throttle_next_at, 0)`, num(nowMs), sql`coalesce(paused_until, 0)`]);
+    const row = await this.#connection.db
+      .updateTable('callbacks')
+      .set({ throttle_next_at: sql<number>`${start} + ${spacing}` })
+      .where('id', '=', callbackId)
+      .where('rate_limit', 'is not', null)
+      .returning(sql<number>`throttle_next_at - ${spacing}`.as('slot'))
+      .executeTakeFirst();
+    return row === undefined ? null : Number(row.slot);
+  }
+
+  /**
+   * Puts a claimed delivery back, due at `at`, without an attempt (its callback is paused, or its
+   * slot is far off); only while this claim's lease holds it.
+   */
+  async deferDelivery(deliveryId: number, leaseUntil: number, at: number): Promise<void> {
+    await this.#connection.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: Math.ceil(at), lease_until: null })
+      .where('id', '=', deliveryId)
+      .where('lease_until', '=', leaseUntil)
+      .execute();
+  }
+
+  /** Lengthens a claim's lease (a delivery that waits for its slot); false when it was lost. */
+  async extendLease(deliveryId: number, leaseUntil: number, until: number): Promise<boolean> {
+    const result = await this.#connection.db
+      .updateTable('deliveries')
+      .set({ lease_until: until })
+      .where('id', '=', deliveryId)
+      .where('lease_until', '=', leaseUntil)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** What the recorded answers mean for their callbacks' rates: one statement per callback concerned. */
+  async adjust(outcomes: readonly AttemptOutcome[], nowMs: number): Promise<void> {
+    const folded = new Map<number, { slowDown: boolean; successes: number; pauseUntil: number | null }>();
+    for (const { callbackId, throttle } of outcomes) {
+      if (throttle === null) continue;
+      const entry = folded.get(callbackId) ?? { slowDown: false, successes: 0, pauseUntil: null };
+      entry.slowDown ||= throttle.slowDown;
+      if (throttle.succeeded) entry.successes++;
+      if (throttle.pauseUntil !== null) entry.pauseUntil = Math.max(entry.pauseUntil ?? 0, Math.min(throttle.pauseUntil, nowMs + MAX_PAUSE_MS));
+      folded.set(callbackId, entry);
+    }
+    for (const [callbackId, entry] of folded) {
+      if (entry.pauseUntil !== null) await this.#pause(callbackId, entry.pauseUntil);
+      if (entry.slowDown) await this.#cut(callbackId, nowMs);
+      else if (entry.successes > 0) await this.#raise(callbackId, entry.successes);
+    }
+  }
+
+  async #pause(callbackId: number, until: number): Promise<void> {
+    await this.#connection.db
+      .updateTable('callbacks')
+      .set({ paused_until: this.#greatest([sql`coalesce(paused_until, 0)`, num(until)]) })
+      .where('id', '=', callbackId)
+      .execute();
+  }
+
+  /** Halves the rate, unless it was cut less than CUT_EVERY_MS ago (one overload, many answers). */
+  async #cut(callbackId: number, nowMs: number): Promise<void> {
+    await this.#connection.db
+      .updateTable('callbacks')
+      .set({
+        throttle_rate: this.#greatest([sql`coalesce(throttle_rate, rate_limit) / 2.0`, num(MIN_RATE)]),
+        throttle_cut_at: nowMs,
+      })
+      .where('id', '=', callbackId)
+      .where('rate_limit', 'is not', null)
+      .where((eb) => eb.or([eb('throttle_cut_at', 'is', null), eb('throttle_cut_at', '<=', nowMs - CUT_EVERY_MS)]))
+      .execute();
+  }
+
+  /**
+   * Raises a lowered rate by `step` / rate per success, where step is a twentieth of the limit (at
+   * least 1): about `step` messages a second more for every second of successes, so a rate halved
+   * from its limit is back in about 10 s; never more than doubled by one success. Back at the limit,
+   * the rate is null again, and successes write nothing.
+   */
+  async #raise(callbackId: number, successes: number): Promise<void> {
+    const step = sql`${this.#greatest([sql`1.0`, sql`rate_limit / 20.0`])} / throttle_rate`;
+    const raised = sql<number>`throttle_rate + ${successes} * ${this.#least([sql`throttle_rate`, step])}`;
+    await this.#connection.db
+      .updateTable('callbacks')
+      .set({ throttle_rate: sql<number | null>`case when ${raised} >= rate_limit then null else ${raised} end` })
+      .where('id', '=', callbackId)
+      .where('throttle_rate', 'is not', null)
+      .execute();
+  }
+
+  #greatest(values: RawBuilder<unknown>[]): RawBuilder<number> {
+    const list = sql.join(values);
+    return this.#connection.dialect === 'postgres' ? sql<number>`greatest(${list})` : sql<number>`max(${list})`;
+  }
+
+  #least(values: RawBuilder<unknown>[]): RawBuilder<number> {
+    const list = sql.join(values);
+    return this.#connection.dialect === 'postgres' ? sql<number>`least(${list})` : sql<number>`min(${list})`;
+  }
+}
+
+/** A number as a parameter both dialects read as a double (PostgreSQL cannot guess one in greatest()). */
+function num(value: number): RawBuilder<number> {
+  return sql<number>`cast(${value} as double precision)`;
+}

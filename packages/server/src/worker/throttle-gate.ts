@@ -1,0 +1,82 @@
+// A rate-limited callback's message waits for its send slot (queue/throttle.ts); a paused callback's
+// goes back to the queue until the pause ends. What a worker claims of such callbacks is bounded
+// (CallbackCaps), so the slots it waits for are never far off.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../clock.ts';
+import type { DueDelivery } from '../queue/types.ts';
+import type { Store } from '../records/store.ts';
+
+/** a slot further off than this is not waited for: the delivery goes back to the queue, due then */
+const LONGEST_WAIT_MS = 5_000;
+/** a worker claims of a rate-limited callback what its rate sends in this long (at least one) */
+const HELD_SECONDS = 1;
+/** callbacks whose caps a worker remembers; the oldest are forgotten first (a cap is learnt again on the next claim) */
+const CAPS_KEPT = 10_000;
+
+export interface GateOptions {
+  store: Store;
+  clock: Clock;
+  deliveryTimeoutMs: number;
+  /** how long a lease lasts when it is lengthened for a delivery that waits */
+  leaseMs: number;
+}
+
+/** True when the delivery may be sent now; false when it went back to the queue (or its lease was lost). */
+export async function passThrottle(delivery: DueDelivery, options: GateOptions): Promise<boolean> {
+  const { callback } = delivery;
+  if (callback.rateLimit === null && callback.pausedUntil === null) return true;
+  const now = options.clock.now();
+  const at = callback.rateLimit !== null ? await options.store.throttles.reserveSlot(callback.id, now) : callback.pausedUntil;
+  if (at === null || at <= now) return true;
+  if (at - now > LONGEST_WAIT_MS) {
+    await options.store.throttles.deferDelivery(delivery.id, delivery.leaseUntil, at);
+    return false;
+  }
+  // the send must still end before the lease does (attempt.ts)
+  if (at + options.deliveryTimeoutMs >= delivery.leaseUntil) {
+    const until = at + options.leaseMs;
+    if (!(await options.store.throttles.extendLease(delivery.id, delivery.leaseUntil, until))) return false;
+    delivery.leaseUntil = until;
+  }
+  await sleep(at - options.clock.now());
+  return true;
+}
+
+/**
+ * How many deliveries of a rate-limited callback the worker claims at once (what its rate sends in
+ * HELD_SECONDS, within the per-callback slots), and which callbacks it leaves out while they are
+ * paused: seen by the claim as slots already busy.
+ */
+export class CallbackCaps {
+  readonly #perCallback: number;
+  readonly #caps = new Map<number, { cap: number; until: number }>();
+
+  constructor(perCallback: number) {
+    this.#perCallback = perCallback;
+  }
+
+  /** Learns a callback's rate and pause from a claimed delivery. */
+  note(callback: DueDelivery['callback'], now: number): void {
+    const { id, rate, pausedUntil } = callback;
+    if (pausedUntil !== null && pausedUntil > now) this.#set(id, 0, pausedUntil);
+    else if (rate !== null) this.#set(id, Math.min(this.#perCallback, Math.max(1, Math.ceil(rate * HELD_SECONDS))), Infinity);
+    else this.#caps.delete(id);
+  }
+
+  /** The busy counts the claim goes by: the worker's own, plus what the caps leave no room for. */
+  busy(busy: ReadonlyMap<number, number>, now: number): ReadonlyMap<number, number> {
+    if (this.#caps.size === 0) return busy;
+    const seen = new Map(busy);
+    for (const [id, { cap, until }] of this.#caps) {
+      if (until <= now) this.#caps.delete(id);
+      else seen.set(id, (busy.get(id) ?? 0) + this.#perCallback - cap);
+    }
+    return seen;
+  }
+
+  #set(id: number, cap: number, until: number): void {
+    this.#caps.delete(id);
+    if (this.#caps.size >= CAPS_KEPT) this.#caps.delete(this.#caps.keys().next().value as number);
+    this.#caps.set(id, { cap, until });
+  }
+}
