@@ -53,9 +53,13 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Receipts per second over WINDOW_MS, starting a second after the first receipt (the first slot goes at once). */
+/**
+ * Receipts per second over WINDOW_MS, from 2 s after the first receipt: the first claims of both
+ * workers come while the backlog is being written, and what a stalled event loop sends late arrives
+ * bunched; over the window that evens out, at its edges it need not.
+ */
 function rateOver(times: readonly number[]): number {
-  const from = (times[0] ?? 0) + 1000;
+  const from = (times[0] ?? 0) + 2000;
   return times.filter((at) => at >= from && at < from + WINDOW_MS).length / (WINDOW_MS / 1000);
 }
 
@@ -96,7 +100,7 @@ describe('per-callback rate limits with two workers on PostgreSQL', () => {
     await receivers.free.waitFor(CHANGES, 30_000);
     // the unlimited callback was not held back by the limited ones' backlogs
     expect(receivers.limited.requests.length).toBeLessThan(CHANGES / 2);
-    await eventually(() => receivers.limited.requests.length >= (WINDOW_MS / 1000 + 2) * LIMIT, 40_000);
+    await eventually(() => receivers.limited.requests.length >= (WINDOW_MS / 1000 + 3) * LIMIT, 40_000);
     const rate = rateOver(receivers.limited.requests.map((request) => request.at));
     console.log(`rate-limit: limit ${LIMIT}/s, receiver saw ${rate}/s over ${WINDOW_MS / 1000} s (two workers)`);
     expect(rate).toBeGreaterThanOrEqual(LIMIT * 0.9);

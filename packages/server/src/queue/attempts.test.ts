@@ -41,6 +41,7 @@ function answered(delivery: DueDelivery, statusCode: number, retryAt: number | n
   const succeeded = statusCode >= 200 && statusCode < 300;
   return {
     deliveryId: delivery.id,
+    leaseUntil: delivery.leaseUntil,
     callbackId: delivery.callback.id,
     sent: true,
     attempt: { time: formatTimestamp(h.clock.now()), statusCode, durationMs: 3, error: null, response: null },
@@ -108,6 +109,32 @@ describe('recording the attempts of a callback deleted meanwhile', () => {
     await h.store.recordAttempts(claimed.map((due) => answered(due, 200)));
 
     expect(await delivery(claimed[1]!.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+});
+
+describe('recording an outcome only under the lease it was attempted under', () => {
+  it('keeps the outcome of a newer claim when an older attempt, whose lease ran out, reports late', async () => {
+    await createCallback();
+    const [first] = await change();
+    h.clock.advance(LEASE_MS + 1);
+    const [second] = await claim();
+    expect(second?.id).toBe(first!.id);
+
+    await h.store.recordAttempts([answered(first!, 500, h.clock.now() + 5_000)]);
+    // nothing recorded: the newer claim still holds the delivery, untouched
+    expect(await delivery(first!.id)).toMatchObject({ status: 'pending', attempts: 0, attemptLog: [] });
+
+    await h.store.recordAttempts([answered(second!, 200)]);
+    expect(await delivery(first!.id)).toMatchObject({ status: 'succeeded', attempts: 1, attemptLog: [{ statusCode: 200 }] });
+  });
+
+  it('records a batch sent twice (its commit acknowledgement lost) once', async () => {
+    await createCallback();
+    const claimed = await change();
+    const outcomes = claimed.map((due) => answered(due, 500, h.clock.now() + 5_000));
+    await h.store.recordAttempts(outcomes);
+    await h.store.recordAttempts(outcomes);
+    expect(await delivery(claimed[0]!.id)).toMatchObject({ status: 'failed', attempts: 1, attemptLog: [{ statusCode: 500 }] });
   });
 });
 

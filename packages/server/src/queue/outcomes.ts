@@ -59,14 +59,16 @@ export class Outcomes {
             modified: stamp,
           }))
           .where('id', '=', outcome.deliveryId)
+          .where('lease_until', '=', outcome.leaseUntil)
           .returning('retry_requested'),
       outcome.sent
-        ? [status, 1, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId]
-        : [status, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId],
+        ? [status, 1, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId, outcome.leaseUntil]
+        : [status, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId, outcome.leaseUntil],
     );
     // The delivery went with its callback (or database, or collection) while it was attempted: there
     // is nothing left to record this on. Inserting its attempt would break the foreign key and undo
-    // the whole transaction, the other outcomes with it, and those would be sent again.
+    // the whole transaction, the other outcomes with it, and those would be sent again. Or its lease
+    // ran out and another claim holds it now: that claim's outcome is the one to record.
     if (recorded === undefined) return;
     await this.#connection.statements.rows(
       trx,

@@ -35,6 +35,7 @@ async function answered(callbackId: number, signal: ThrottleSignal): Promise<voi
   const claimed: DueDelivery[] = await h.store.claimDueDeliveries(100, 60_000, 100);
   const outcomes: AttemptOutcome[] = claimed.map((delivery) => ({
     deliveryId: delivery.id,
+    leaseUntil: delivery.leaseUntil,
     callbackId: delivery.callback.id,
     sent: true,
     attempt: { time: formatTimestamp(h.clock.now()), statusCode: signal.succeeded ? 200 : 429, durationMs: 3, error: null, response: null },

@@ -64,6 +64,12 @@ export interface AttemptRecord {
  */
 export interface AttemptOutcome {
   deliveryId: number;
+  /**
+   * the lease the attempt was made under: the outcome is recorded only while the delivery still has
+   * it (one that ran out may have been claimed and attempted again since, and that attempt's outcome
+   * is the one to keep)
+   */
+  leaseUntil: number;
   /** whether a request went out: only those count as attempts, and only they bear on the callback */
   sent: boolean;
   callbackId: number;

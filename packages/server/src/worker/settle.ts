@@ -21,6 +21,7 @@ export function settle(delivery: DueDelivery, result: SendResult, options: Settl
 export function unsent(delivery: DueDelivery, status: 'exhausted' | 'skipped', error: string, clock: Clock): AttemptOutcome {
   return {
     deliveryId: delivery.id,
+    leaseUntil: delivery.leaseUntil,
     callbackId: delivery.callback.id,
     sent: false,
     attempt: { time: formatTimestamp(clock.now()), statusCode: null, durationMs: 0, error, response: null },
@@ -34,6 +35,7 @@ export function unsent(delivery: DueDelivery, status: 'exhausted' | 'skipped', e
 function succeeded(delivery: DueDelivery, result: SendResult, clock: Clock): AttemptOutcome {
   return {
     deliveryId: delivery.id,
+    leaseUntil: delivery.leaseUntil,
     callbackId: delivery.callback.id,
     sent: true,
     attempt: attemptRecord(result, clock),
@@ -68,6 +70,7 @@ function failed(delivery: DueDelivery, result: SendResult, options: SettleOption
   if (throttle !== null) attempt.error = [attempt.error, throttleNote(delivery, throttle)].filter((part) => part !== null).join('; ');
   return {
     deliveryId: delivery.id,
+    leaseUntil: delivery.leaseUntil,
     callbackId: delivery.callback.id,
     sent: true,
     attempt,

@@ -34,7 +34,7 @@ export async function passThrottle(delivery: DueDelivery, options: GateOptions):
   }
   // the send must still end before the lease does (attempt.ts)
   if (at + options.deliveryTimeoutMs >= delivery.leaseUntil) {
-    const until = at + options.leaseMs;
+    const until = Math.ceil(at) + options.leaseMs;
     if (!(await options.store.throttles.extendLease(delivery.id, delivery.leaseUntil, until))) return false;
     delivery.leaseUntil = until;
   }

@@ -97,10 +97,10 @@ select "id", "ordering", "disabled" from "callbacks" where "database_id" = ? and
 select "id", "ordering", "disabled" from "callbacks" where "database_id" = ? and "collection_id" is null and disabled = 0 and "action" in (?, ?);
 
 -- recordDelivery:sent
-update "deliveries" set "status" = ?, "attempts" = "attempts" + ?, "next_attempt_at" = ?, "lease_until" = ?, "last_status_code" = ?, "modified" = ? where "id" = ? returning "retry_requested";
+update "deliveries" set "status" = ?, "attempts" = "attempts" + ?, "next_attempt_at" = ?, "lease_until" = ?, "last_status_code" = ?, "modified" = ? where "id" = ? and "lease_until" = ? returning "retry_requested";
 
 -- recordDelivery:unsent
-update "deliveries" set "status" = ?, "attempts" = "attempts", "next_attempt_at" = ?, "lease_until" = ?, "last_status_code" = ?, "modified" = ? where "id" = ? returning "retry_requested";
+update "deliveries" set "status" = ?, "attempts" = "attempts", "next_attempt_at" = ?, "lease_until" = ?, "last_status_code" = ?, "modified" = ? where "id" = ? and "lease_until" = ? returning "retry_requested";
 
 -- updateProfile
 update "profiles" set "fields" = ?, "interests" = ?, "modified" = ? where "id" = ? returning *;

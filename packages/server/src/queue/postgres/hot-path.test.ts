@@ -57,6 +57,7 @@ async function seed(store: KyselyStore, callbacks = 1, ordering: 'none' | 'profi
 function failed(delivery: DueDelivery, clock: ManualClock, retryAt: number | null): AttemptOutcome {
   return {
     deliveryId: delivery.id,
+    leaseUntil: delivery.leaseUntil,
     callbackId: delivery.callback.id,
     sent: true,
     attempt: { time: formatTimestamp(clock.now()), statusCode: 500, durationMs: 3, error: null, response: 'no\u0000pe' },

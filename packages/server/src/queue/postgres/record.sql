@@ -2,13 +2,14 @@
 -- outcome, in the order the worker recorded them).
 -- $1 delivery IDs, $2 sent, $3 callback IDs, $4 statuses, $5 next attempt at, $6 status codes,
 -- $7 attempt times, $8 durations in ms, $9 errors, $10 responses, $11 reasons to disable (410 Gone),
--- $12 now (epoch ms), $13 stamp, $14 days of failing that disable a callback, $15 channel, $16 origin
+-- $12 now (epoch ms), $13 stamp, $14 days of failing that disable a callback, $15 channel, $16 origin,
+-- $17 the leases the attempts were made under
 WITH outcome AS (
   SELECT *
   FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[], $5::bigint[], $6::int[], $7::text[], $8::int[],
-              $9::text[], $10::text[], $11::text[])
+              $9::text[], $10::text[], $11::text[], $17::bigint[])
        WITH ORDINALITY AS o(delivery_id, sent, callback_id, status, next_attempt_at, status_code, time, duration_ms,
-                            error, response, disable_reason, n)
+                            error, response, disable_reason, lease_until, n)
 ), folded AS (
   -- what the sent attempts mean for each callback (an UPDATE … FROM changes a row once): a 410 Gone
   -- disables it; the last attempt decides whether it is failing; a failing spell that has lasted
@@ -86,7 +87,10 @@ WITH outcome AS (
     last_status_code = x.status_code,
     modified = $13
   FROM decided x
-  WHERE d.id = x.delivery_id
+  -- only under the lease the attempt was made under: one that ran out may have been claimed and
+  -- attempted again since (that attempt's outcome is the one to keep), and a batch sent again after
+  -- a lost commit acknowledgement finds its leases gone and records nothing twice
+  WHERE d.id = x.delivery_id AND d.lease_until = x.lease_until
   RETURNING d.id, d.callback_id, d.status = 'pending' AS requeued
 ), attempted AS (
   -- only for deliveries that still exist: one deleted with its callback while it was attempted has
