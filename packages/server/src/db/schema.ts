@@ -77,6 +77,8 @@ export interface CallbacksTable {
   throttle_cut_at: Generated<number | null>;
   throttle_next_at: Generated<number | null>;
   paused_until: Generated<number | null>;
+  /** attempts in a row that got no answer at all (refused, reset, timed out): see queue/throttle.ts */
+  unreachable_streak: Generated<number>;
   created: string;
   modified: string;
 }

@@ -139,6 +139,7 @@ export class Claims {
             'callbacks.rate_limit',
             'callbacks.throttle_rate',
             'callbacks.paused_until',
+            'callbacks.unreachable_streak',
           ])
           .where((eb) => this.#oneOf(eb.ref('deliveries.id'), idList))
           .orderBy('deliveries.id'),

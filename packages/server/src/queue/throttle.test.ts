@@ -47,8 +47,13 @@ async function answered(callbackId: number, signal: ThrottleSignal): Promise<voi
   await h.store.recordAttempts(outcomes);
 }
 
-const SLOW_DOWN: ThrottleSignal = { slowDown: true, succeeded: false, pauseUntil: null };
-const SUCCESS: ThrottleSignal = { slowDown: false, succeeded: true, pauseUntil: null };
+function signal(parts: Partial<ThrottleSignal>): ThrottleSignal {
+  return { slowDown: false, succeeded: false, pauseUntil: null, unanswered: false, answeredAgain: false, ...parts };
+}
+
+const SLOW_DOWN = signal({ slowDown: true });
+const SUCCESS = signal({ succeeded: true });
+const UNANSWERED = signal({ unanswered: true });
 
 describe('callback rate limits', () => {
   it('hands out send slots 1000 / rate ms apart, shared by every worker, from now on after a quiet spell', async () => {
@@ -109,8 +114,8 @@ describe('callback rate limits', () => {
     const unlimited = await createCallback(null);
     const limited = await createCallback(2);
     const until = h.clock.now() + 30_000;
-    await answered(unlimited, { slowDown: false, succeeded: false, pauseUntil: until });
-    await answered(limited, { slowDown: true, succeeded: false, pauseUntil: until });
+    await answered(unlimited, signal({ pauseUntil: until }));
+    await answered(limited, signal({ slowDown: true, pauseUntil: until }));
     expect(await throttleOf(unlimited)).toEqual({ rate: null, pausedUntil: formatTimestamp(until) });
     expect(await throttleOf(limited)).toEqual({ rate: 1, pausedUntil: formatTimestamp(until) });
     expect(await h.store.throttles.reserveSlot(limited, h.clock.now())).toBe(until);
@@ -121,6 +126,52 @@ describe('callback rate limits', () => {
     // over once its time has passed
     h.clock.advance(30_001);
     expect(await throttleOf(unlimited)).toBeNull();
+  });
+
+  it('trips the breaker after 5 unanswered attempts in a row: the callback pauses and its due deliveries wait out the pause, unattempted', async () => {
+    const id = await createCallback(null);
+    const other = await createCallback(null);
+    // a backlog of both callbacks, retried in a second
+    for (let i = 0; i < 3; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const backlog = await h.store.claimDueDeliveries(100, 60_000, 100);
+    await h.store.recordAttempts(
+      backlog.map((delivery) => ({
+        deliveryId: delivery.id,
+        leaseUntil: delivery.leaseUntil,
+        callbackId: delivery.callback.id,
+        sent: true,
+        attempt: { time: formatTimestamp(h.clock.now()), statusCode: 500, durationMs: 3, error: null, response: null },
+        status: 'failed',
+        nextAttemptAt: h.clock.now() + 1000,
+        disableCallback: null,
+        throttle: null,
+      })),
+    );
+    for (let i = 0; i < 4; i++) await answered(id, UNANSWERED);
+    expect(await throttleOf(id)).toBeNull();
+    await answered(id, UNANSWERED);
+    const until = h.clock.now() + 5_000;
+    expect(await throttleOf(id)).toEqual({ rate: null, pausedUntil: formatTimestamp(until) });
+    // when the backlog is due, a claim finds the other callback's only: the paused one's wait for the pause's end
+    h.clock.advance(1000);
+    const claimed = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(claimed.map((delivery) => delivery.callback.id)).toEqual([other, other, other]);
+    h.clock.advance(4000);
+    const probes = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(probes.map((delivery) => [delivery.callback.id, delivery.attempts, delivery.callback.unreachable])).toEqual(Array(3).fill([id, 1, true]));
+  });
+
+  it('doubles the breaker’s pause each time it trips again, and ends the streak at the first answer', async () => {
+    const id = await createCallback(null);
+    for (let i = 0; i < 5; i++) await answered(id, UNANSWERED);
+    h.clock.advance(5_000);
+    for (let i = 0; i < 5; i++) await answered(id, UNANSWERED);
+    expect((await throttleOf(id))?.pausedUntil).toBe(formatTimestamp(h.clock.now() + 10_000));
+    h.clock.advance(10_000);
+    await answered(id, signal({ answeredAgain: true }));
+    // a new streak starts from nothing: four more unanswered attempts trip nothing
+    for (let i = 0; i < 4; i++) await answered(id, UNANSWERED);
+    expect(await throttleOf(id)).toBeNull();
   });
 
   it('starts a changed limit at its full rate', async () => {

@@ -2,7 +2,9 @@
 // message takes the next free slot (1000 / rate ms after the last one taken) in one UPDATE, and
 // waits for it. Adapting (AIMD): an answer that asks to slow down halves the rate, at most once a
 // second and never below MIN_RATE; each success raises it back toward the limit; a Retry-After
-// pauses the whole callback.
+// pauses the whole callback. The circuit breaker: a receiver that gives no answer at all
+// BREAKER_STREAK times in a row pauses its callback too, and its due messages wait out the pause
+// where the claims do not walk over them.
 import { sql, type RawBuilder } from 'kysely';
 import type { Connection } from '../db/connection.ts';
 import type { AttemptOutcome, DueDelivery } from './types.ts';
@@ -13,18 +15,25 @@ export const MIN_RATE = 0.1;
 const CUT_EVERY_MS = 1000;
 /** the longest a Retry-After pauses a callback */
 export const MAX_PAUSE_MS = 3600_000;
+/** unanswered attempts in a row that trip the breaker, and every as many more after that */
+const BREAKER_STREAK = 5;
+/** the breaker's first pause, doubled each time it trips again, up to BREAKER_MAX_PAUSE_MS */
+const BREAKER_FIRST_PAUSE_MS = 5_000;
+const BREAKER_MAX_PAUSE_MS = 300_000;
 
 /** A claimed callback's rate limit, rate now and pause, from its row. */
 export function throttleOf(row: {
   rate_limit: number | null;
   throttle_rate: number | null;
   paused_until: number | string | null;
-}): Pick<DueDelivery['callback'], 'rateLimit' | 'rate' | 'pausedUntil'> {
+  unreachable_streak: number;
+}): Pick<DueDelivery['callback'], 'rateLimit' | 'rate' | 'pausedUntil' | 'unreachable'> {
   const rateLimit = row.rate_limit === null ? null : Number(row.rate_limit);
   return {
     rateLimit,
     rate: rateLimit === null ? null : row.throttle_rate === null ? rateLimit : Number(row.throttle_rate),
     pausedUntil: row.paused_until === null ? null : Number(row.paused_until),
+    unreachable: Number(row.unreachable_streak) > 0,
   };
 }
 
@@ -76,14 +85,16 @@ export class Throttles {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** What the recorded answers mean for their callbacks' rates: one statement per callback concerned. */
+  /** What the recorded answers mean for their callbacks' rates and pauses: statements only for callbacks concerned. */
   async adjust(outcomes: readonly AttemptOutcome[], nowMs: number): Promise<void> {
-    const folded = new Map<number, { slowDown: boolean; successes: number; pauseUntil: number | null }>();
+    const folded = new Map<number, { slowDown: boolean; successes: number; pauseUntil: number | null; unanswered: number; answeredAgain: boolean }>();
     for (const { callbackId, throttle } of outcomes) {
       if (throttle === null) continue;
-      const entry = folded.get(callbackId) ?? { slowDown: false, successes: 0, pauseUntil: null };
+      const entry = folded.get(callbackId) ?? { slowDown: false, successes: 0, pauseUntil: null, unanswered: 0, answeredAgain: false };
       entry.slowDown ||= throttle.slowDown;
+      entry.answeredAgain ||= throttle.answeredAgain;
       if (throttle.succeeded) entry.successes++;
+      if (throttle.unanswered) entry.unanswered++;
       if (throttle.pauseUntil !== null) entry.pauseUntil = Math.max(entry.pauseUntil ?? 0, Math.min(throttle.pauseUntil, nowMs + MAX_PAUSE_MS));
       folded.set(callbackId, entry);
     }
@@ -91,7 +102,42 @@ export class Throttles {
       if (entry.pauseUntil !== null) await this.#pause(callbackId, entry.pauseUntil);
       if (entry.slowDown) await this.#cut(callbackId, nowMs);
       else if (entry.successes > 0) await this.#raise(callbackId, entry.successes);
+      if (entry.answeredAgain) await this.#endStreak(callbackId);
+      else if (entry.unanswered > 0) await this.#unanswered(callbackId, entry.unanswered, nowMs);
     }
+  }
+
+  /**
+   * Counts unanswered attempts; at every BREAKER_STREAK of them in a row the callback is paused
+   * (BREAKER_FIRST_PAUSE_MS, doubling each time, up to BREAKER_MAX_PAUSE_MS) and its due deliveries
+   * are moved to the pause's end in one statement: claims meanwhile neither take nor walk over them,
+   * and they keep their attempts. When the pause ends, the few a claim takes are the probes.
+   */
+  async #unanswered(callbackId: number, count: number, nowMs: number): Promise<void> {
+    const row = await this.#connection.db
+      .updateTable('callbacks')
+      .set((eb) => ({ unreachable_streak: eb('unreachable_streak', '+', count) }))
+      .where('id', '=', callbackId)
+      .returning('unreachable_streak')
+      .executeTakeFirst();
+    if (row === undefined) return;
+    const streak = Number(row.unreachable_streak);
+    const trips = Math.floor(streak / BREAKER_STREAK);
+    if (trips === 0 || Math.floor((streak - count) / BREAKER_STREAK) === trips) return;
+    const until = nowMs + Math.min(BREAKER_FIRST_PAUSE_MS * 2 ** Math.min(trips - 1, 20), BREAKER_MAX_PAUSE_MS);
+    await this.#pause(callbackId, until);
+    await this.#connection.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: until })
+      .where('callback_id', '=', callbackId)
+      .where('status', 'in', ['pending', 'failed'])
+      .where('next_attempt_at', '<', until)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowMs)]))
+      .execute();
+  }
+
+  async #endStreak(callbackId: number): Promise<void> {
+    await this.#connection.db.updateTable('callbacks').set({ unreachable_streak: 0 }).where('id', '=', callbackId).where('unreachable_streak', '>', 0).execute();
   }
 
   async #pause(callbackId: number, until: number): Promise<void> {

@@ -22,8 +22,10 @@ export interface DueDelivery {
     /** messages a second at most, null for none; `rate` is the adapted rate now (queue/throttle.ts) */
     rateLimit: number | null;
     rate: number | null;
-    /** epoch ms until which a Retry-After holds the callback's messages, or null */
+    /** epoch ms until which a Retry-After or the circuit breaker holds the callback's messages, or null */
     pausedUntil: number | null;
+    /** whether the last attempts got no answer at all: an answer then ends the streak */
+    unreachable: boolean;
   };
 }
 
@@ -91,4 +93,8 @@ export interface ThrottleSignal {
   succeeded: boolean;
   /** a Retry-After on 429 or 503: the whole callback waits until then (epoch ms) */
   pauseUntil: number | null;
+  /** no answer at all (refused, reset, timed out): one more in the streak that trips the breaker */
+  unanswered: boolean;
+  /** an answer after unanswered attempts: the streak is over */
+  answeredAgain: boolean;
 }

@@ -42,8 +42,7 @@ function succeeded(delivery: DueDelivery, result: SendResult, clock: Clock): Att
     status: 'succeeded',
     nextAttemptAt: null,
     disableCallback: null,
-    // a success raises a lowered rate; one at the limit (rate = rateLimit) has nothing to raise
-    throttle: delivery.callback.rate !== null && delivery.callback.rate < (delivery.callback.rateLimit ?? 0) ? { slowDown: false, succeeded: true, pauseUntil: null } : null,
+    throttle: throttleSignal(delivery, result, null, clock.now()),
   };
 }
 
@@ -67,7 +66,7 @@ function failed(delivery: DueDelivery, result: SendResult, options: SettleOption
       : null;
   const throttle = throttleSignal(delivery, result, retryAfterSeconds, now);
   const attempt = attemptRecord(result, options.clock);
-  if (throttle !== null) attempt.error = [attempt.error, throttleNote(delivery, throttle)].filter((part) => part !== null).join('; ');
+  if (throttle !== null && (throttle.slowDown || throttle.pauseUntil !== null)) attempt.error = [attempt.error, throttleNote(delivery, throttle)].filter((part) => part !== null).join('; ');
   return {
     deliveryId: delivery.id,
     leaseUntil: delivery.leaseUntil,
@@ -81,11 +80,21 @@ function failed(delivery: DueDelivery, result: SendResult, options: SettleOption
   };
 }
 
-/** 429, 502, 503, 504 and time-outs ask a rate-limited callback to slow down; a Retry-After pauses any. */
+/**
+ * What an answer means for its callback's sending (queue/throttle.ts), or null for nothing, as for
+ * most answers: 429, 502, 503, 504 and time-outs ask a rate-limited callback to slow down, and a
+ * success raises its lowered rate; a Retry-After pauses any callback; no answer at all counts toward
+ * the circuit breaker, and an answer after such attempts ends their streak.
+ */
 function throttleSignal(delivery: DueDelivery, result: SendResult, retryAfterSeconds: number | null, now: number): ThrottleSignal | null {
-  const slowDown = delivery.callback.rateLimit !== null && (result.timedOut === true || SLOW_DOWN_STATUSES.has(result.statusCode ?? 0));
+  const { rateLimit, rate, unreachable } = delivery.callback;
+  const answered = result.statusCode !== null;
+  const slowDown = rateLimit !== null && (result.timedOut === true || SLOW_DOWN_STATUSES.has(result.statusCode ?? 0));
+  const succeeded = isSuccess(result) && rate !== null && rate < (rateLimit ?? 0);
   const pauseUntil = retryAfterSeconds !== null && retryAfterSeconds > 0 ? now + Math.min(retryAfterSeconds * 1000, MAX_PAUSE_MS) : null;
-  return slowDown || pauseUntil !== null ? { slowDown, succeeded: false, pauseUntil } : null;
+  const answeredAgain = answered && unreachable;
+  if (!slowDown && !succeeded && pauseUntil === null && answered && !answeredAgain) return null;
+  return { slowDown, succeeded, pauseUntil, unanswered: !answered, answeredAgain };
 }
 
 /** What the attempt log says of it: the rate it lowers and the pause it starts. */

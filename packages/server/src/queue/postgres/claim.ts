@@ -23,6 +23,7 @@ interface ClaimedRow {
   rate_limit: number | null;
   throttle_rate: number | null;
   paused_until: string | null;
+  unreachable_streak: number;
   secrets: string[];
 }
 
