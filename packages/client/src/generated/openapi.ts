@@ -833,7 +833,7 @@ export interface components {
         CallbackThrottle: {
             /** @description Messages a second Tidings sends now: `rateLimit`, or less after the receiver asked to slow down; `null` when the callback has no `rateLimit`. */
             rate: number | null;
-            /** @description Set when the receiver answered 429 or 503 with `Retry-After`: no message of the callback is sent until then (at most an hour ahead); `null` otherwise. */
+            /** @description Set when the receiver answered 429 or 503 with `Retry-After` (at most an hour ahead), or gave no answer at all 5 times in a row (the circuit breaker: 5 s, doubling up to 5 minutes): no message of the callback is sent until then; `null` otherwise. */
             pausedUntil: components["schemas"]["Timestamp"] | null;
         } | null;
         /** @description A callback: where Tidings sends a message when a profile (database callback) or subprofile (collection callback) is created, updated or deleted. */
