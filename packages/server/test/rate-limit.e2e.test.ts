@@ -2,8 +2,10 @@
 // processes, three callbacks on one database and a backlog of changes queued at once. A callback
 // limited to 10/s is sent 10/s by both workers together; a receiver that answers 429 above a rate of
 // its own choosing is found and held near that rate; a callback with no limit gets everything at once,
-// however slow the others are. The rates are the feature under test: they are measured over 20 s of
+// however slow the others are; a callback whose receiver refuses every connection trips its circuit
+// breaker and costs a few probes a pause instead of an attempt per message and retry. The rates are the feature under test: they are measured over 20 s of
 // receipts, with the bounds the issue sets (10%) or, for the adaptive case, wide ones.
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
@@ -53,6 +55,15 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** A loopback port nothing listens on: a receiver that refuses every connection. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 /**
  * Receipts per second over WINDOW_MS, from 2 s after the first receipt: the first claims of both
  * workers come while the backlog is being written, and what a stalled event loop sends late arrives
@@ -83,6 +94,7 @@ describe('per-callback rate limits with two workers on PostgreSQL', () => {
     expect((await call('POST', '/v1/database/1/callbacks', { url: receivers.limited.url, rateLimit: LIMIT })).status).toBe(201);
     expect((await call('POST', '/v1/database/1/callbacks', { url: receivers.choosy.url, rateLimit: 40 })).status).toBe(201);
     expect((await call('POST', '/v1/database/1/callbacks', { url: receivers.free.url })).status).toBe(201);
+    expect((await call('POST', '/v1/database/1/callbacks', { url: `http://127.0.0.1:${await closedPort()}/` })).status).toBe(201);
     for (let i = 0; i < CHANGES; i += 20) {
       await Promise.all(
         Array.from({ length: 20 }, async (_, j) => expect((await call('POST', '/v1/database/1/profiles', { fields: { i: String(i + j) } })).status).toBe(201)),
@@ -121,10 +133,20 @@ describe('per-callback rate limits with two workers on PostgreSQL', () => {
     expect(taken).toBeGreaterThanOrEqual(RECEIVER_RATE * 0.6);
     expect(refused).toBeLessThan(taken);
     // the attempt log says why the rate went down
-    const deliveries = (await call('GET', '/v1/callback/2/deliveries?limit=1000')).body.data as Array<{ ID: string; attempts: number }>;
-    const retried = deliveries.find((delivery) => delivery.attempts > 1);
-    expect(retried).toBeDefined();
-    const detail = (await call('GET', `/v1/delivery/${retried!.ID}`)).body as { attemptLog: Array<{ statusCode: number; error: string | null }> };
+    const deliveries = (await call('GET', '/v1/callback/2/deliveries?limit=1000')).body.data as Array<{ ID: string; lastStatusCode: number | null }>;
+    const refusedOne = deliveries.find((delivery) => delivery.lastStatusCode === 429);
+    expect(refusedOne).toBeDefined();
+    const detail = (await call('GET', `/v1/delivery/${refusedOne!.ID}`)).body as { attemptLog: Array<{ statusCode: number; error: string | null }> };
     expect(detail.attemptLog.find((attempt) => attempt.statusCode === 429)?.error).toMatch(/rate is lowered/);
   }, 90_000);
+
+  it('trips the breaker of a callback whose receiver refuses every connection: a few probes a pause, not an attempt per message and retry', async () => {
+    const deliveries = (await call('GET', '/v1/callback/4/deliveries?limit=1000')).body.data as Array<{ attempts: number }>;
+    const attempts = deliveries.reduce((sum, delivery) => sum + delivery.attempts, 0);
+    console.log(`rate-limit: ${deliveries.length} messages to a refusing receiver, ${attempts} attempts in all by both workers`);
+    expect(deliveries).toHaveLength(CHANGES);
+    // without the breaker: every message at once and again every second (the retry schedule), for 40 s and more
+    expect(attempts).toBeLessThan(CHANGES / 2);
+    expect((await call('GET', '/v1/callback/4')).body).toMatchObject({ throttle: { rate: null, pausedUntil: expect.any(String) } });
+  });
 });

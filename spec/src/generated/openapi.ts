@@ -1053,7 +1053,7 @@ export interface components {
             statusCode: number | null;
             /** @description How long the attempt took, in milliseconds. */
             durationMs: number;
-            /** @description Why the attempt failed when there was no HTTP answer to judge it by (timeout, refused connection, address not allowed, expression error); `null` otherwise. */
+            /** @description Why the attempt failed when there was no HTTP answer to judge it by (timeout, refused connection, address not allowed, expression error), and what an answer did to the callback's sending (its rate lowered after a 429, 502, 503 or 504; a pause after a `Retry-After`); `null` otherwise. */
             error: string | null;
             /** @description The first 4 KB of the receiver's answer, as text; `null` when there was none. It comes from the receiver: treat it as untrusted input when displaying it. */
             response: string | null;

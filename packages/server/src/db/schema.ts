@@ -79,6 +79,7 @@ export interface CallbacksTable {
   paused_until: Generated<number | null>;
   /** attempts in a row that got no answer at all (refused, reset, timed out): see queue/throttle.ts */
   unreachable_streak: Generated<number>;
+  breaker_trips: Generated<number>;
   created: string;
   modified: string;
 }

@@ -140,6 +140,7 @@ export class Claims {
             'callbacks.throttle_rate',
             'callbacks.paused_until',
             'callbacks.unreachable_streak',
+            'callbacks.breaker_trips',
           ])
           .where((eb) => this.#oneOf(eb.ref('deliveries.id'), idList))
           .orderBy('deliveries.id'),

@@ -174,6 +174,17 @@ describe('callback rate limits', () => {
     expect(await throttleOf(id)).toBeNull();
   });
 
+  it('trips once for a burst of unanswered attempts, and counts none that end while the callback is paused', async () => {
+    const id = await createCallback(null);
+    for (let i = 0; i < 15; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    // sixteen refused at once, recorded together: one trip, the first pause (5 s)
+    await answered(id, UNANSWERED);
+    expect((await throttleOf(id))?.pausedUntil).toBe(formatTimestamp(h.clock.now() + 5_000));
+    // stragglers sent before the pause was known change nothing
+    for (let i = 0; i < 10; i++) await answered(id, UNANSWERED);
+    expect((await throttleOf(id))?.pausedUntil).toBe(formatTimestamp(h.clock.now() + 5_000));
+  });
+
   it('starts a changed limit at its full rate', async () => {
     const id = await createCallback(10);
     await answered(id, SLOW_DOWN);

@@ -15,7 +15,7 @@ export const MIN_RATE = 0.1;
 const CUT_EVERY_MS = 1000;
 /** the longest a Retry-After pauses a callback */
 export const MAX_PAUSE_MS = 3600_000;
-/** unanswered attempts in a row that trip the breaker, and every as many more after that */
+/** unanswered attempts in a row that trip the breaker (counted anew after each trip) */
 const BREAKER_STREAK = 5;
 /** the breaker's first pause, doubled each time it trips again, up to BREAKER_MAX_PAUSE_MS */
 const BREAKER_FIRST_PAUSE_MS = 5_000;
@@ -27,13 +27,14 @@ export function throttleOf(row: {
   throttle_rate: number | null;
   paused_until: number | string | null;
   unreachable_streak: number;
+  breaker_trips: number;
 }): Pick<DueDelivery['callback'], 'rateLimit' | 'rate' | 'pausedUntil' | 'unreachable'> {
   const rateLimit = row.rate_limit === null ? null : Number(row.rate_limit);
   return {
     rateLimit,
     rate: rateLimit === null ? null : row.throttle_rate === null ? rateLimit : Number(row.throttle_rate),
     pausedUntil: row.paused_until === null ? null : Number(row.paused_until),
-    unreachable: Number(row.unreachable_streak) > 0,
+    unreachable: Number(row.unreachable_streak) > 0 || Number(row.breaker_trips) > 0,
   };
 }
 
@@ -108,25 +109,35 @@ export class Throttles {
   }
 
   /**
-   * Counts unanswered attempts; at every BREAKER_STREAK of them in a row the callback is paused
-   * (BREAKER_FIRST_PAUSE_MS, doubling each time, up to BREAKER_MAX_PAUSE_MS) and its due deliveries
-   * are moved to the pause's end in one statement: claims meanwhile neither take nor walk over them,
-   * and they keep their attempts. When the pause ends, the few a claim takes are the probes.
+   * Counts unanswered attempts, leaving out those that end while the callback is paused (sent before
+   * the pause was known: they say nothing new). At BREAKER_STREAK the breaker trips: the callback
+   * is paused (BREAKER_FIRST_PAUSE_MS, twice as long at each trip since the last answer, up to
+   * BREAKER_MAX_PAUSE_MS), the count starts again, and the due deliveries are moved to the pause's
+   * end in one statement, so claims meanwhile neither take nor walk over them; they keep their
+   * attempts. When the pause ends, a worker takes one at a time (throttle-gate.ts): the probe.
    */
   async #unanswered(callbackId: number, count: number, nowMs: number): Promise<void> {
-    const row = await this.#connection.db
+    const { db } = this.#connection;
+    const row = await db
       .updateTable('callbacks')
       .set((eb) => ({ unreachable_streak: eb('unreachable_streak', '+', count) }))
       .where('id', '=', callbackId)
-      .returning('unreachable_streak')
+      .where((eb) => eb.or([eb('paused_until', 'is', null), eb('paused_until', '<=', nowMs)]))
+      .returning(['unreachable_streak', 'breaker_trips'])
       .executeTakeFirst();
-    if (row === undefined) return;
-    const streak = Number(row.unreachable_streak);
-    const trips = Math.floor(streak / BREAKER_STREAK);
-    if (trips === 0 || Math.floor((streak - count) / BREAKER_STREAK) === trips) return;
-    const until = nowMs + Math.min(BREAKER_FIRST_PAUSE_MS * 2 ** Math.min(trips - 1, 20), BREAKER_MAX_PAUSE_MS);
-    await this.#pause(callbackId, until);
-    await this.#connection.db
+    if (row === undefined || Number(row.unreachable_streak) < BREAKER_STREAK) return;
+    const trips = Number(row.breaker_trips);
+    const until = nowMs + Math.min(BREAKER_FIRST_PAUSE_MS * 2 ** Math.min(trips, 20), BREAKER_MAX_PAUSE_MS);
+    // one trip however many workers saw the streak reach its end: the first to write it
+    const tripped = await db
+      .updateTable('callbacks')
+      .set({ breaker_trips: trips + 1, unreachable_streak: 0, paused_until: until })
+      .where('id', '=', callbackId)
+      .where('breaker_trips', '=', trips)
+      .where('unreachable_streak', '>=', BREAKER_STREAK)
+      .executeTakeFirst();
+    if (Number(tripped.numUpdatedRows) === 0) return;
+    await db
       .updateTable('deliveries')
       .set({ next_attempt_at: until })
       .where('callback_id', '=', callbackId)
@@ -137,7 +148,12 @@ export class Throttles {
   }
 
   async #endStreak(callbackId: number): Promise<void> {
-    await this.#connection.db.updateTable('callbacks').set({ unreachable_streak: 0 }).where('id', '=', callbackId).where('unreachable_streak', '>', 0).execute();
+    await this.#connection.db
+      .updateTable('callbacks')
+      .set({ unreachable_streak: 0, breaker_trips: 0 })
+      .where('id', '=', callbackId)
+      .where((eb) => eb.or([eb('unreachable_streak', '>', 0), eb('breaker_trips', '>', 0)]))
+      .execute();
   }
 
   async #pause(callbackId: number, until: number): Promise<void> {

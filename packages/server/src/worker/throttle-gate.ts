@@ -43,40 +43,39 @@ export async function passThrottle(delivery: DueDelivery, options: GateOptions):
 }
 
 /**
- * How many deliveries of a rate-limited callback the worker claims at once (what its rate sends in
- * HELD_SECONDS, within the per-callback slots), and which callbacks it leaves out while they are
- * paused: seen by the claim as slots already busy.
+ * How many deliveries of a callback the worker claims at once, where that is fewer than its
+ * per-callback slots: of a rate-limited callback what its rate sends in HELD_SECONDS; of one whose
+ * receiver gave no answer lately, one (the probe: a burst of sends into a dead receiver would only
+ * lengthen its pause); of a paused one, none until the pause ends. Seen by the claim as slots busy.
  */
 export class CallbackCaps {
   readonly #perCallback: number;
-  readonly #caps = new Map<number, { cap: number; until: number }>();
+  readonly #caps = new Map<number, { cap: number; pausedUntil: number }>();
 
   constructor(perCallback: number) {
     this.#perCallback = perCallback;
   }
 
-  /** Learns a callback's rate and pause from a claimed delivery. */
+  /** Learns a callback's rate, pause and health from a claimed delivery. */
   note(callback: DueDelivery['callback'], now: number): void {
-    const { id, rate, pausedUntil } = callback;
-    if (pausedUntil !== null && pausedUntil > now) this.#set(id, 0, pausedUntil);
-    else if (rate !== null) this.#set(id, Math.min(this.#perCallback, Math.max(1, Math.ceil(rate * HELD_SECONDS))), Infinity);
-    else this.#caps.delete(id);
+    const { id, rate, pausedUntil, unreachable } = callback;
+    const paused = pausedUntil !== null && pausedUntil > now ? pausedUntil : 0;
+    let cap = this.#perCallback;
+    if (rate !== null) cap = Math.min(cap, Math.max(1, Math.ceil(rate * HELD_SECONDS)));
+    if (unreachable) cap = 1;
+    this.#caps.delete(id);
+    if (cap === this.#perCallback && paused === 0) return;
+    if (this.#caps.size >= CAPS_KEPT) this.#caps.delete(this.#caps.keys().next().value as number);
+    this.#caps.set(id, { cap, pausedUntil: paused });
   }
 
   /** The busy counts the claim goes by: the worker's own, plus what the caps leave no room for. */
   busy(busy: ReadonlyMap<number, number>, now: number): ReadonlyMap<number, number> {
     if (this.#caps.size === 0) return busy;
     const seen = new Map(busy);
-    for (const [id, { cap, until }] of this.#caps) {
-      if (until <= now) this.#caps.delete(id);
-      else seen.set(id, (busy.get(id) ?? 0) + this.#perCallback - cap);
+    for (const [id, { cap, pausedUntil }] of this.#caps) {
+      seen.set(id, (busy.get(id) ?? 0) + this.#perCallback - (pausedUntil > now ? 0 : cap));
     }
     return seen;
-  }
-
-  #set(id: number, cap: number, until: number): void {
-    this.#caps.delete(id);
-    if (this.#caps.size >= CAPS_KEPT) this.#caps.delete(this.#caps.keys().next().value as number);
-    this.#caps.set(id, { cap, until });
   }
 }

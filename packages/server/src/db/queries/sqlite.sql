@@ -19,7 +19,7 @@ update "callbacks" set "failing_since" = ? where "id" = ? and "failing_since" is
 select * from "callbacks" where "id" = ? and "account_id" = ?;
 
 -- claimedDeliveries
-select "deliveries"."id", "deliveries"."webhook_id", "deliveries"."event_key", "deliveries"."attempts", "deliveries"."retry_base", "deliveries"."ordering_key", "events"."payload", "callbacks"."id" as "callback_id", "callbacks"."url", "callbacks"."method", "callbacks"."expression", "callbacks"."disabled", "callbacks"."rate_limit", "callbacks"."throttle_rate", "callbacks"."paused_until" from "deliveries" inner join "callbacks" on "callbacks"."id" = "deliveries"."callback_id" inner join "events" on "events"."id" = "deliveries"."event_id" where "deliveries"."id" in (select value from json_each(?)) order by "deliveries"."id";
+select "deliveries"."id", "deliveries"."webhook_id", "deliveries"."event_key", "deliveries"."attempts", "deliveries"."retry_base", "deliveries"."ordering_key", "events"."payload", "callbacks"."id" as "callback_id", "callbacks"."url", "callbacks"."method", "callbacks"."expression", "callbacks"."disabled", "callbacks"."rate_limit", "callbacks"."throttle_rate", "callbacks"."paused_until", "callbacks"."unreachable_streak", "callbacks"."breaker_trips" from "deliveries" inner join "callbacks" on "callbacks"."id" = "deliveries"."callback_id" inner join "events" on "events"."id" = "deliveries"."event_id" where "deliveries"."id" in (select value from json_each(?)) order by "deliveries"."id";
 
 -- claimedSecrets
 select "callback_id", "secret" from "callback_secrets" where "callback_id" in (select value from json_each(?)) and ("expires_at" is null or "expires_at" > ?) order by "id" desc;

@@ -214,13 +214,15 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
     // lowered (once a second at most); throttle_next_at: when the next message may go (epoch ms,
     // fractional: slots are 1000 / rate ms apart, taken by every worker from this one row);
     // paused_until: a Retry-After holds every message of the callback until then, and so does a
-    // receiver that gave no answer at all unreachable_streak times in a row (the circuit breaker)
+    // receiver that gave no answer at all unreachable_streak times in a row (the circuit breaker,
+    // which has tripped breaker_trips times since the last answer)
     sql: `
       ALTER TABLE callbacks ADD COLUMN rate_limit INTEGER;
       ALTER TABLE callbacks ADD COLUMN throttle_rate REAL;
       ALTER TABLE callbacks ADD COLUMN throttle_cut_at INTEGER;
       ALTER TABLE callbacks ADD COLUMN throttle_next_at REAL;
       ALTER TABLE callbacks ADD COLUMN unreachable_streak INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE callbacks ADD COLUMN breaker_trips INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE callbacks ADD COLUMN paused_until INTEGER;
     `,
   },

@@ -24,6 +24,7 @@ interface ClaimedRow {
   throttle_rate: number | null;
   paused_until: string | null;
   unreachable_streak: number;
+  breaker_trips: number;
   secrets: string[];
 }
 
