@@ -130,6 +130,7 @@ export class Claims {
             'deliveries.retry_base',
             'deliveries.ordering_key',
             'events.payload',
+            'events.traceparent',
             'callbacks.id as callback_id',
             'callbacks.url',
             'callbacks.method',
@@ -160,6 +161,7 @@ export class Claims {
       attempts: row.attempts,
       retryBase: row.retry_base,
       payload: row.payload,
+      traceparent: row.traceparent,
       ordered: row.ordering_key !== null,
       leaseUntil,
       callback: {

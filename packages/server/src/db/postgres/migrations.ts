@@ -215,4 +215,13 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       CREATE INDEX callbacks_disabled ON callbacks(database_id, collection_id, action, id) WHERE disabled = 1;
     `,
   },
+  {
+    version: 10,
+    name: 'an event keeps the trace context of the change',
+    // as on the embedded store (sqlite/migrations.ts): the W3C traceparent of the request that made
+    // the change, when tracing is on; its delivery attempts are spans of that trace
+    sql: `
+      ALTER TABLE events ADD COLUMN traceparent TEXT;
+    `,
+  },
 ];
