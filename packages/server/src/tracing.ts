@@ -3,8 +3,9 @@
 // made by hand where they say something: one per API request, one per store transaction made for it,
 // one per delivery attempt. No library is instrumented automatically: that would cost every request
 // and every message. When tracing is off this module is not loaded (main.ts imports it only when it
-// is on), there is no Tracing object, and the callers' `tracing?.` costs nothing else. The trace context of the request that made a change is stored with its event; each
-// attempt is a child of it, and the receiver gets the attempt's `traceparent`.
+// is on), there is no Tracing object, and the callers' `tracing?.` costs nothing else. A change's
+// event stores the trace context of the transaction that wrote it (a child of the request's span);
+// each attempt of its deliveries is a child of that, and the receiver gets the attempt's `traceparent`.
 import {
   context,
   ROOT_CONTEXT,
@@ -54,8 +55,8 @@ export class Tracing implements TransactionTracing {
     );
     // the exporter reads the endpoint, headers and time-out from the OTEL_EXPORTER_OTLP_* variables
     this.#provider = new TracerProvider({ resource, spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })] });
+    // what carries the active span through awaits (context.with, context.active)
     context.setGlobalContextManager(new AsyncLocalStorageContextManager());
-    trace.setGlobalTracerProvider(this.#provider);
     this.#tracer = this.#provider.getTracer('tidings', version);
   }
 
@@ -121,12 +122,15 @@ export class Tracing implements TransactionTracing {
       delivery.traceparent === null
         ? ROOT_CONTEXT
         : this.#propagator.extract(ROOT_CONTEXT, { traceparent: delivery.traceparent }, { keys: Object.keys, get: (carrier, key) => (carrier as Record<string, string>)[key] });
+    // the host only: a callback URL may hold a secret in its path or query
+    const target = URL.parse(delivery.callback.url);
     const span: Span = this.#tracer.startSpan(
       'POST',
       {
         kind: SpanKind.CLIENT,
         attributes: {
           'http.request.method': 'POST',
+          ...(target !== null && { 'server.address': target.hostname }),
           'tidings.callback.id': delivery.callback.id,
           'tidings.delivery.id': delivery.id,
           'tidings.attempt': delivery.attempts + 1,

@@ -205,7 +205,14 @@ describe.each(stores)('tracing on the %s store', (store) => {
     const attempt = attempts[0] as ExportedSpan;
     expect(attempt).toMatchObject({
       name: 'POST',
-      attributes: { 'tidings.callback.id': 1, 'tidings.delivery.id': 1, 'tidings.attempt': 1, 'tidings.outcome': 'succeeded', 'http.response.status_code': 200 },
+      attributes: {
+        'server.address': '127.0.0.1',
+        'tidings.callback.id': 1,
+        'tidings.delivery.id': 1,
+        'tidings.attempt': 1,
+        'tidings.outcome': 'succeeded',
+        'http.response.status_code': 200,
+      },
     });
     // the event kept the context of the transaction that wrote it: the attempt is its child
     expect(attempt.parentSpanId).toBe(transaction.spanId);
