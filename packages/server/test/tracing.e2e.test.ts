@@ -167,6 +167,13 @@ describe.each(stores)('tracing on the %s store', (store) => {
       });
       expect(update.status).toBe(200);
       await receiver.waitFor(1);
+      // a second change, whose attempt fails
+      receiver.respond((_request, _index, response) => {
+        response.writeHead(503);
+        response.end('busy');
+      });
+      expect((await call(server.base, 'PUT', `/v1/profile/${profileId}`, { fields: { city: 'Amsterdam' } })).status).toBe(200);
+      await receiver.waitFor(2);
     } finally {
       // stopping sends what is buffered: every span of the change is exported by then
       await server.stop('SIGTERM');
@@ -223,10 +230,28 @@ describe.each(stores)('tracing on the %s store', (store) => {
     expect(traceparent?.[2]).toBe(attempt.spanId);
   });
 
+  it('marks a failed attempt\'s span as an error, with the failure class', () => {
+    const failed = collector.spans.filter((span) => span.kind === 3 && span.traceId !== callerTraceId);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      status: 2, // ERROR
+      attributes: { 'tidings.delivery.id': 2, 'tidings.outcome': 'failed', 'http.response.status_code': 503, 'error.type': 'http_5xx' },
+    });
+    const request = collector.spans.find((span) => span.spanId === collector.spans.find((parent) => parent.spanId === failed[0]?.parentSpanId)?.parentSpanId);
+    expect(request?.name).toBe('PUT /v1/profile/:profileID');
+    expect(request?.traceId).toBe(failed[0]?.traceId);
+  });
+
   it('keeps the spans of the set-up requests in traces of their own, and the worker\'s claims out of them', () => {
     const requests = collector.spans.filter((span) => span.kind === 2);
-    expect(requests.map((span) => span.name).sort()).toEqual(['POST /v1/database/:databaseID/callbacks', 'POST /v1/database/:databaseID/profiles', 'POST /v1/databases', 'PUT /v1/profile/:profileID']);
-    expect(new Set(requests.map((span) => span.traceId)).size).toBe(4);
+    expect(requests.map((span) => span.name).sort()).toEqual([
+      'POST /v1/database/:databaseID/callbacks',
+      'POST /v1/database/:databaseID/profiles',
+      'POST /v1/databases',
+      'PUT /v1/profile/:profileID',
+      'PUT /v1/profile/:profileID',
+    ]);
+    expect(new Set(requests.map((span) => span.traceId)).size).toBe(5);
     const spanIds = new Set(collector.spans.map((span) => span.spanId));
     // every store transaction belongs to a request: none without a parent
     for (const span of collector.spans.filter((span) => span.name === 'store transaction')) expect(spanIds.has(span.parentSpanId)).toBe(true);
