@@ -6,6 +6,7 @@ import { consoleRoutes } from './http/console.ts';
 import { idempotency } from './http/idempotency.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
 import { ApiError } from './http/errors.ts';
+import { requestIds } from './http/request-log.ts';
 import { json } from './http/respond.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
 import { collectionRoutes } from './routes/collections.ts';
@@ -51,8 +52,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('deps', deps);
     return next();
   });
+  app.use('*', requestIds(deps.log));
 
   if (deps.metrics) app.use('/v1/*', deps.metrics.requests());
+  if (deps.tracing) app.use('/v1/*', deps.tracing.requests());
 
   app.get('/openapi.json', () => new Response(bundleText, { headers: { 'content-type': 'application/json; charset=utf-8' } }));
   app.get('/docs', (c) => {
@@ -97,7 +100,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) =>
     errorResponse(new ApiError(404, 'not_found', `There is no ${c.req.method} ${new URL(c.req.url).pathname}; see /docs`)),
   );
-  app.onError((error) => {
+  app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(error);
     if (error instanceof FieldsLimitReached) return errorResponse(new ApiError(400, 'fields_limit_reached', error.message));
     const fault = storeFault(error);
@@ -107,7 +110,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       faultLog.report(`api ${fault.kind}`, `tidings: ${fault.reason}; answering ${answer.status} ${answer.code}`);
       return errorResponse(answer);
     }
-    console.error(error);
+    if (deps.log) deps.log.error({ requestId: c.get('requestId'), err: error }, 'internal error');
+    else console.error(error);
     return new Response(JSON.stringify({ error: { message: 'Internal error', code: 'internal_error' } }), {
       status: 500,
       headers: { 'content-type': 'application/json; charset=utf-8' },

@@ -27,6 +27,8 @@ export interface Config {
   /** where /metrics is served (its own listener, on HOST); null: not served */
   metricsPort: number | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** OpenTelemetry tracing (tracing.ts): on when an OTLP endpoint is set; the exporter reads the OTEL_* variables itself */
+  tracing: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +62,18 @@ function retrySchedule(env: Env): number[] {
     );
   }
   return parts.map(Number);
+}
+
+/** On when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is an http(s) URL, unless OTEL_SDK_DISABLED is "true". */
+function tracing(env: Env): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    if (!/^https?:\/\/[^/]/.test(raw) || !URL.canParse(raw)) throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
+    return true;
+  }
+  return false;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -96,5 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
     mockPort: integer(env, 'MOCK_PORT', 4010, 0, 65535),
     metricsPort: env.TIDINGS_METRICS_PORT?.trim() ? integer(env, 'TIDINGS_METRICS_PORT', 0, 0, 65535) : null,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    tracing: tracing(env),
   };
 }

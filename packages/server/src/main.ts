@@ -12,6 +12,7 @@ import { parseAllowedNetworks } from './net/networks.ts';
 import { storeFault } from './db/faults.ts';
 import { openStore } from './db/open.ts';
 import { serveMetrics } from './http/metrics-server.ts';
+import { createLog } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { ThrottledLog } from './throttled-log.ts';
 import { VERSION } from './version.ts';
@@ -33,11 +34,15 @@ async function main(): Promise<void> {
   }
 
   const clock = systemClock;
+  const log = createLog(config.logLevel);
+  // off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then not even the SDK is loaded
+  const tracing = config.tracing ? new (await import('./tracing.ts')).Tracing(VERSION) : null;
   // faults that last (the store away, the disk full) are logged once per interval, not per request
   const faultLog = new ThrottledLog((line) => console.error(line));
   const store = await openStore(config, clock, {
     backgroundCheckpoints: true,
     onError: (message) => faultLog.report(`store ${message.split(/[:(]/)[0]}`, `tidings store: ${message}`),
+    ...(tracing !== null && { tracing }),
   }).catch((error: unknown) =>
     fail(error instanceof ConfigError ? error.message : `cannot open the store: ${(error as Error).message}`),
   );
@@ -73,6 +78,8 @@ async function main(): Promise<void> {
           userAgent: `Tidings/${VERSION}`,
           retentionMs: config.deliveryRetentionDays * 86400_000,
           ...(metrics !== null && { onOutcome: (outcome, attemptMs) => metrics.delivery(outcome, attemptMs) }),
+          log,
+          ...(tracing !== null && { tracing }),
           onError: (error) => {
             const fault = storeFault(error);
             if (fault === null) console.error('tidings worker:', error);
@@ -101,6 +108,8 @@ async function main(): Promise<void> {
       docsHtml: loadDocsHtml,
       faultLog,
       ...(metrics !== null && { metrics }),
+      log,
+      ...(tracing !== null && { tracing }),
     });
     // A request (headers and body) must arrive within TIDINGS_REQUEST_TIMEOUT_MS, its headers within
     // 20 s of it: without these Node waits 300 s for a body that trickles in, holding what came so far.
@@ -148,6 +157,8 @@ async function main(): Promise<void> {
     await sandbox.close();
     await metricsServer?.close();
     await store.close();
+    // the spans still buffered go to the collector before the process ends
+    await tracing?.shutdown().catch((error: unknown) => console.error(`tidings: could not send the last traces: ${(error as Error).message}`));
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -164,8 +164,10 @@ describe('the server process', () => {
     ]);
     expect((await call(base, 'GET', '/v1/databases', TOKEN)).status).toBe(200);
     expect(await server?.stop('SIGTERM')).toBe(0);
-    // a client that went away is not a fault of the server's: nothing logged as an internal error
-    expect(server?.output()).not.toMatch(/Error|internal/i);
+    // a client that went away is not a fault of the server's: nothing logged as an internal error (the
+    // lines of failed attempts to the earlier tests' callbacks, retried meanwhile, are not about it)
+    const lines = (server?.output() ?? '').split('\n').filter((line) => !line.includes('"msg":"delivery attempt failed"'));
+    expect(lines.join('\n')).not.toMatch(/Error|internal/i);
   }, 60_000);
 
   it('stops at start-up with one line naming an invalid setting', () => {

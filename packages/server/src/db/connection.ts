@@ -25,6 +25,22 @@ export interface TransactionTail {
   done(committed: boolean): void;
 }
 
+/** A store transaction's span (tracing.ts): its work runs inside it, so what it queues carries its trace context. */
+export interface TransactionSpan {
+  bind<F extends (...args: never[]) => unknown>(work: F): F;
+  end(error?: unknown): void;
+}
+
+/** What the store asks of tracing (tracing.ts), when it is on. */
+export interface TransactionTracing {
+  /** null outside a traced request */
+  transaction(dialect: Dialect): TransactionSpan | null;
+  /** the W3C traceparent of the span the caller runs in */
+  traceparent(): string | null;
+  /** runs `work` outside any trace */
+  detached(work: () => void): void;
+}
+
 export interface ConnectionOptions {
   db: Kysely<Schema>;
   dialect: Dialect;
@@ -44,6 +60,8 @@ export interface ConnectionOptions {
   onHotQuery?: (sql: string) => void;
   /** PostgreSQL's hot path (queue/postgres/: write-change, claim, record): one statement a step */
   postgres?: { run: Runner; signal: Signal };
+  /** set when tracing is on: spans of the transactions made for a request, and their trace context */
+  tracing?: TransactionTracing;
 }
 
 interface PendingWrite {
@@ -64,6 +82,7 @@ export class Connection {
   readonly postgres: ConnectionOptions['postgres'];
   readonly #crossProcess: ConnectionOptions['crossProcess'];
   readonly #sqlite: SqliteConnection | undefined;
+  readonly #tracing: TransactionTracing | undefined;
   readonly #queuedListeners: Array<(callbackIds: ReadonlySet<number> | null) => void> = [];
   #tail: (() => TransactionTail | null) | null = null;
   /** the embedded store's writes waiting for the next shared transaction (see #writeTogether) */
@@ -78,6 +97,18 @@ export class Connection {
     this.postgres = options.postgres;
     this.statements = new Statements(options.sqlite, options.onHotQuery);
     this.#sqlite = options.sqlite;
+    this.#tracing = options.tracing;
+  }
+
+  /** The trace context a change stores with its event: null when tracing is off or no request is traced. */
+  traceparent(): string | null {
+    return this.#tracing?.traceparent() ?? null;
+  }
+
+  /** Runs a write of PostgreSQL's hot path (no transaction of write()'s) under a store span when traced. */
+  traced<T>(work: () => Promise<T>): Promise<T> {
+    const span = this.#tracing?.transaction(this.dialect) ?? null;
+    return span === null ? work() : ended(span, span.bind(work)());
   }
 
   now(): { ms: number; stamp: string } {
@@ -103,6 +134,12 @@ export class Connection {
   }
 
   #announceQueued(callbackIds: ReadonlySet<number> | null): void {
+    // the claims a commit wakes belong to no request's trace
+    if (this.#tracing !== undefined) this.#tracing.detached(() => this.#tellQueued(callbackIds));
+    else this.#tellQueued(callbackIds);
+  }
+
+  #tellQueued(callbackIds: ReadonlySet<number> | null): void {
     for (const listener of this.#queuedListeners) listener(callbackIds);
   }
 
@@ -111,13 +148,21 @@ export class Connection {
    * The worker's claims and records are writes too.
    */
   write<T>(work: WriteWork<T>): Promise<T> {
+    const span = this.#tracing?.transaction(this.dialect) ?? null;
+    // the embedded store's group commit runs the work later, in another write's turn: bound to its own span
+    return span === null ? this.#write(work) : ended(span, this.#write(span.bind(work)));
+  }
+
+  #write<T>(work: WriteWork<T>): Promise<T> {
     const sqlite = this.#sqlite;
     if (sqlite === undefined) return this.#writeAlone(work);
     return new Promise<T>((resolve, reject) => {
       this.#pendingWrites.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (this.#writing) return;
       this.#writing = true;
-      setImmediate(() => void this.#writeTogether(sqlite));
+      // the shared transaction, and the worker's claim and attempts that follow it, are no one request's
+      if (this.#tracing !== undefined) this.#tracing.detached(() => setImmediate(() => void this.#writeTogether(sqlite)));
+      else setImmediate(() => void this.#writeTogether(sqlite));
     });
   }
 
@@ -216,6 +261,19 @@ export class Connection {
       }
     }
   }
+}
+
+function ended<T>(span: TransactionSpan, written: Promise<T>): Promise<T> {
+  return written.then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      span.end(error);
+      throw error;
+    },
+  );
 }
 
 /** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole. */

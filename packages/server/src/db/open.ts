@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { TransactionTracing } from './connection.ts';
 import { openPostgresStore } from './postgres/index.ts';
 import { openSqliteStore } from './sqlite/index.ts';
 import type { Store } from '../records/store.ts';
@@ -11,7 +12,7 @@ import type { Store } from '../records/store.ts';
 export async function openStore(
   config: Config,
   clock: Clock,
-  options: { migrate?: boolean; backgroundCheckpoints?: boolean; onError?: (message: string) => void } = {},
+  options: { migrate?: boolean; backgroundCheckpoints?: boolean; onError?: (message: string) => void; tracing?: TransactionTracing } = {},
 ): Promise<Store> {
   const firstAttemptDelayMs = (config.retryScheduleSeconds[0] ?? 0) * 1000;
   if (config.databaseUrl !== null) {
@@ -21,6 +22,7 @@ export async function openStore(
       firstAttemptDelayMs,
       ...(options.migrate !== undefined && { migrate: options.migrate }),
       ...(options.onError !== undefined && { onError: options.onError }),
+      ...(options.tracing !== undefined && { tracing: options.tracing }),
     });
   }
   return openSqliteStore(config.dataDir, clock, { firstAttemptDelayMs, ...options });

@@ -99,6 +99,8 @@ export interface EventsTable {
   /** the JSON message, exactly as sent with method json */
   payload: string;
   created_at: number;
+  /** the W3C traceparent of the request that made the change; null when tracing was off */
+  traceparent: string | null;
 }
 
 export interface DeliveriesTable {

@@ -4,7 +4,9 @@ import type { ExpressionSandbox } from '../expression/index.ts';
 import type { AllowedNetworks } from '../net/networks.ts';
 import type { Principal, Store } from '../records/store.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Log } from '../log.ts';
 import type { ThrottledLog } from '../throttled-log.ts';
+import type { Tracing } from '../tracing.ts';
 import type { Contract } from './contract.ts';
 
 /** Everything the HTTP app depends on, passed in by main.ts or a test. */
@@ -20,6 +22,10 @@ export interface AppDeps {
   faultLog?: ThrottledLog;
   /** Prometheus metrics (metrics.ts) the app counts its requests and faults in, when given */
   metrics?: Metrics;
+  /** a line per request, with its X-Request-Id (request-log.ts), when given */
+  log?: Log;
+  /** a span per API request (tracing.ts), when tracing is on */
+  tracing?: Tracing;
   /** serves the Redoc page at /docs when given */
   docsHtml?: () => string | null;
 }
@@ -30,5 +36,7 @@ export interface AppEnv {
     /** the body as read by the Idempotency-Key check, for readBody not to read it again */
     bodyText?: string;
     deps: AppDeps;
+    /** the X-Request-Id this request is answered with */
+    requestId: string;
   };
 }

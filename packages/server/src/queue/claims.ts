@@ -131,6 +131,7 @@ export class Claims {
             'deliveries.retry_base',
             'deliveries.ordering_key',
             'events.payload',
+            'events.traceparent',
             'callbacks.id as callback_id',
             'callbacks.url',
             'callbacks.method',
@@ -166,6 +167,7 @@ export class Claims {
       attempts: row.attempts,
       retryBase: row.retry_base,
       payload: row.payload,
+      traceparent: row.traceparent,
       ordered: row.ordering_key !== null,
       leaseUntil,
       callback: {

@@ -53,15 +53,16 @@ export class Enqueue {
     callbacks.sort((a, b) => a.id - b.id);
     for (const callback of callbacks) if (callback.disabled === 0) queued.callbacks.add(callback.id);
     const payload = JSON.stringify(message);
+    const traceparent = this.#connection.traceparent();
     const event = await statements.first(
       trx,
       'insertEvent',
       () =>
         trx
           .insertInto('events')
-          .values({ account_id: accountId, database_id: databaseId, payload, created_at: nowMs })
+          .values({ account_id: accountId, database_id: databaseId, payload, created_at: nowMs, traceparent })
           .returning('id'),
-      [accountId, databaseId, payload, nowMs],
+      [accountId, databaseId, payload, nowMs, traceparent],
     );
     if (event === undefined) throw new Error('the event was not stored');
     const dueAt = nowMs + this.firstAttemptDelayMs;
@@ -108,7 +109,13 @@ export class Enqueue {
     });
     const event = await trx
       .insertInto('events')
-      .values({ account_id: accountId, database_id: callback.database_id, payload: JSON.stringify(message), created_at: ms })
+      .values({
+        account_id: accountId,
+        database_id: callback.database_id,
+        payload: JSON.stringify(message),
+        created_at: ms,
+        traceparent: this.#connection.traceparent(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return trx

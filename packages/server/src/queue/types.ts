@@ -8,6 +8,8 @@ export interface DueDelivery {
   /** attempts made before the last manual retry: the schedule position is attempts - retryBase */
   retryBase: number;
   payload: string;
+  /** the W3C traceparent of the request that made the change (tracing.ts); null when it was not traced */
+  traceparent: string | null;
   /** whether the delivery has an ordering key: the next one of its key may be due once it is done */
   ordered: boolean;
   /** when the lease this claim wrote runs out (epoch ms): then another worker may claim the delivery */

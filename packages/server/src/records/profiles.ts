@@ -64,7 +64,14 @@ export class Profiles {
   /** PostgreSQL's two-statement path for profile writes (postgres/write-change.ts) */
   #onPostgres(): ChangeContext | undefined {
     const postgres = this.#connection.postgres;
-    return postgres && { ...postgres, now: () => this.#connection.now(), firstAttemptDelayMs: this.#enqueue.firstAttemptDelayMs };
+    return (
+      postgres && {
+        ...postgres,
+        now: () => this.#connection.now(),
+        firstAttemptDelayMs: this.#enqueue.firstAttemptDelayMs,
+        traceparent: () => this.#connection.traceparent(),
+      }
+    );
   }
 
   async createProfile(
@@ -74,7 +81,7 @@ export class Profiles {
   ): Promise<Profile | null> {
     const postgres = this.#onPostgres();
     if (postgres) {
-      const created = await createOnPostgres(postgres, accountId, databaseId, input);
+      const created = await this.#connection.traced(() => createOnPostgres(postgres, accountId, databaseId, input));
       this.#connection.told(created.queued.callbacks);
       return created.profile;
     }
@@ -114,7 +121,7 @@ export class Profiles {
   ): Promise<Profile | null> {
     const postgres = this.#onPostgres();
     // after a few writes of others between its read and its write, the update takes the row's lock
-    const optimistic = postgres && (await updateOnPostgres(postgres, accountId, id, input, limits));
+    const optimistic = postgres && (await this.#connection.traced(() => updateOnPostgres(postgres, accountId, id, input, limits)));
     if (optimistic && optimistic !== 'contended') {
       this.#connection.told(optimistic.queued.callbacks);
       return optimistic.profile;

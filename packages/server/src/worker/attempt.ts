@@ -1,11 +1,14 @@
 // One attempt of a claimed delivery: prepare (filter by expression, render, sign) → send → settle.
 import type { CallbackMessage } from '@tidings/spec';
 import type { ExpressionSandbox } from '../expression/index.ts';
+import type { Log } from '../log.ts';
 import type { AttemptOutcome, DueDelivery } from '../queue/types.ts';
 import type { Store } from '../records/store.ts';
 import { renderBody } from '../receiver/render.ts';
 import type { Sender } from '../receiver/sender.ts';
 import { signatureHeader } from '../receiver/sign.ts';
+import type { Tracing } from '../tracing.ts';
+import { logAttempt } from './attempt-log.ts';
 import { settle, unsent, type SettleOptions } from './settle.ts';
 import { passThrottle } from './throttle-gate.ts';
 
@@ -17,6 +20,10 @@ export interface AttemptOptions extends SettleOptions {
   userAgent: string;
   /** told how each attempt ended (metrics), with how long a sent one took */
   onOutcome?: (outcome: AttemptOutcome['status'] | 'discarded', attemptMs?: number) => void;
+  /** a line per attempt (attempt-log.ts) */
+  log?: Log;
+  /** a span per attempt, its traceparent sent along (tracing.ts); set when tracing is on */
+  tracing?: Pick<Tracing, 'attempt'>;
 }
 
 /** A claim's lease: an attempt starts as soon as it is claimed and ends by its timeout; 10 s covers claiming and recording. */
@@ -42,6 +49,7 @@ export async function attempt(delivery: DueDelivery, options: AttemptOptions, se
   }
   if (prepared.kind === 'record') {
     options.onOutcome?.(prepared.outcome.status);
+    if (options.log) logAttempt(options.log, delivery, prepared.outcome);
     return prepared.outcome;
   }
   // A send must end (by its time limit) before the lease does, or another worker may claim the
@@ -49,10 +57,13 @@ export async function attempt(delivery: DueDelivery, options: AttemptOptions, se
   // ate the margin, the delivery is left to whoever claims it next: late, never twice at once.
   if (!(await passThrottle(delivery, { ...options, leaseMs: leaseFor(options.deliveryTimeoutMs) }))) return null;
   if (options.clock.now() + options.deliveryTimeoutMs >= delivery.leaseUntil) return null;
-  const result = await options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: prepared.headers });
+  const span = options.tracing?.attempt(delivery, prepared.headers);
+  const result = await options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: span?.headers ?? prepared.headers });
   sent();
   const outcome = settle(delivery, result, options);
+  span?.end(outcome);
   options.onOutcome?.(outcome.status, outcome.attempt.durationMs);
+  if (options.log) logAttempt(options.log, delivery, outcome);
   return outcome;
 }
 

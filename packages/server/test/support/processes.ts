@@ -29,10 +29,15 @@ export function startProcess(
       void stop('SIGKILL');
       reject(new Error(`${command} ${args.join(' ')} did not become ready:\n${output}`));
     }, options.timeoutMs ?? 30_000);
+    let ready = false;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      // once ready, only kept: matching the whole output again on every chunk of a busy process's log
+      // lines cost this process (often the test's receiver too) time that grows with the output
+      if (ready) return;
       const match = output.match(options.ready);
       if (match) {
+        ready = true;
         clearTimeout(timer);
         resolve({ child, output: () => output, stop, match });
       }

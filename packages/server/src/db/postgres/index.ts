@@ -4,6 +4,7 @@ import { randomText } from '../../random.ts';
 import type { Clock } from '../../clock.ts';
 import { KyselyStore } from '../../records/kysely-store.ts';
 import type { Schema } from '../schema.ts';
+import type { TransactionTracing } from '../connection.ts';
 import { replaceNulInText } from '../text.ts';
 import { postgresMigrations } from './migrations.ts';
 import { DELIVERIES_CHANNEL, DeliveriesListener, notifyDeliveriesQueued } from './notifications.ts';
@@ -45,6 +46,8 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** what goes wrong in the background: idle connections lost, the LISTEN connection dropped */
   onError?: (message: string) => void;
+  /** spans of the store transactions made for traced requests (tracing.ts) */
+  tracing?: TransactionTracing;
 }
 
 /**
@@ -151,6 +154,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     schemaVersion: Math.max(...postgresMigrations.map((migration) => migration.version)),
     clock,
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
+    ...(options.tracing && { tracing: options.tracing }),
     migrate,
     onHotQuery: (sql) => hotQueries.set(sql, `tidings_${hotQueries.size + 1}`),
     postgres: { run: poolRunner(pool), signal: { channel: DELIVERIES_CHANNEL, origin } },

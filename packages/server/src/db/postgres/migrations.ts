@@ -235,4 +235,13 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       ALTER TABLE callbacks ADD COLUMN paused_until BIGINT;
     `,
   },
+  {
+    version: 10,
+    name: 'an event keeps the trace context of the change',
+    // as on the embedded store (sqlite/migrations.ts): the W3C traceparent of the request that made
+    // the change, when tracing is on; its delivery attempts are spans of that trace
+    sql: `
+      ALTER TABLE events ADD COLUMN traceparent TEXT;
+    `,
+  },
 ];

@@ -40,7 +40,7 @@ insert into "callbacks" ("account_id", "database_id", "collection_id", "url", "e
 insert into "deliveries" ("account_id", "callback_id", "event_id", "event_key", "webhook_id", "ordering_key", "status", "attempts", "retry_base", "next_attempt_at", "created", "modified", "created_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13);
 
 -- insertEvent
-insert into "events" ("account_id", "database_id", "payload", "created_at") values ($1, $2, $3, $4) returning "id";
+insert into "events" ("account_id", "database_id", "payload", "created_at", "traceparent") values ($1, $2, $3, $4, $5) returning "id";
 
 -- insertSecret
 insert into "callback_secrets" ("callback_id", "secret", "expires_at") values ($1, $2, $3);

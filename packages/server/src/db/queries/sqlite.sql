@@ -19,7 +19,7 @@ update "callbacks" set "failing_since" = ? where "id" = ? and "failing_since" is
 select * from "callbacks" where "id" = ? and "account_id" = ?;
 
 -- claimedDeliveries
-select "deliveries"."id", "deliveries"."webhook_id", "deliveries"."event_key", "deliveries"."attempts", "deliveries"."retry_base", "deliveries"."ordering_key", "events"."payload", "callbacks"."id" as "callback_id", "callbacks"."url", "callbacks"."method", "callbacks"."expression", "callbacks"."disabled", "callbacks"."rate_limit", "callbacks"."throttle_rate", "callbacks"."paused_until", "callbacks"."unreachable_streak", "callbacks"."breaker_trips" from "deliveries" inner join "callbacks" on "callbacks"."id" = "deliveries"."callback_id" inner join "events" on "events"."id" = "deliveries"."event_id" where "deliveries"."id" in (select value from json_each(?)) order by "deliveries"."id";
+select "deliveries"."id", "deliveries"."webhook_id", "deliveries"."event_key", "deliveries"."attempts", "deliveries"."retry_base", "deliveries"."ordering_key", "events"."payload", "events"."traceparent", "callbacks"."id" as "callback_id", "callbacks"."url", "callbacks"."method", "callbacks"."expression", "callbacks"."disabled", "callbacks"."rate_limit", "callbacks"."throttle_rate", "callbacks"."paused_until", "callbacks"."unreachable_streak", "callbacks"."breaker_trips" from "deliveries" inner join "callbacks" on "callbacks"."id" = "deliveries"."callback_id" inner join "events" on "events"."id" = "deliveries"."event_id" where "deliveries"."id" in (select value from json_each(?)) order by "deliveries"."id";
 
 -- claimedSecrets
 select "callback_id", "secret" from "callback_secrets" where "callback_id" in (select value from json_each(?)) and ("expires_at" is null or "expires_at" > ?) order by "id" desc;
@@ -70,7 +70,7 @@ insert into "deliveries" ("account_id", "callback_id", "event_id", "event_key", 
 insert into "deliveries" ("account_id", "callback_id", "event_id", "event_key", "webhook_id", "ordering_key", "status", "attempts", "retry_base", "next_attempt_at", "created", "modified", "created_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- insertEvent
-insert into "events" ("account_id", "database_id", "payload", "created_at") values (?, ?, ?, ?) returning "id";
+insert into "events" ("account_id", "database_id", "payload", "created_at", "traceparent") values (?, ?, ?, ?, ?) returning "id";
 
 -- insertSecret
 insert into "callback_secrets" ("callback_id", "secret", "expires_at") values (?, ?, ?);

@@ -2,6 +2,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { KyselyStore } from '../../records/kysely-store.ts';
 import type { Schema } from '../schema.ts';
+import type { TransactionTracing } from '../connection.ts';
 import { replaceNulInText } from '../text.ts';
 import { join } from 'node:path';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer, WAL_SIZE_LIMIT_BYTES, type Checkpointer } from './checkpointer.ts';
@@ -20,6 +21,7 @@ export async function openSqliteStore(
     onError?: (message: string) => void;
     /** told the SQL of each hot query (statements.ts) when it is first compiled: what tests inspect */
     onHotQuery?: (sql: string) => void;
+    tracing?: TransactionTracing;
   } = {},
 ): Promise<KyselyStore> {
   const raw = openSqlite(dataDir);
@@ -68,6 +70,7 @@ export async function openSqliteStore(
     clock,
     ...(options.firstAttemptDelayMs !== undefined && { firstAttemptDelayMs: options.firstAttemptDelayMs }),
     ...(options.onHotQuery && { onHotQuery: options.onHotQuery }),
+    ...(options.tracing && { tracing: options.tracing }),
     migrate,
     sqlite: { statement: adapter.statement, inTransaction: () => raw.isTransaction, exec: (sql) => raw.exec(sql) },
     close: async () => {

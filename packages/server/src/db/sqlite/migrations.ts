@@ -226,4 +226,13 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       ALTER TABLE callbacks ADD COLUMN paused_until INTEGER;
     `,
   },
+  {
+    version: 10,
+    name: 'an event keeps the trace context of the change',
+    // the W3C traceparent of the request that made the change, when tracing is on (tracing.ts): its
+    // delivery attempts are spans of that trace, and receivers get their traceparent; null otherwise
+    sql: `
+      ALTER TABLE events ADD COLUMN traceparent TEXT;
+    `,
+  },
 ];

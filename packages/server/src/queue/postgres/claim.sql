@@ -47,7 +47,7 @@ WITH scanned AS MATERIALIZED (
 SELECT seen.left_behind, claimed.*
 FROM seen
 LEFT JOIN (
-  SELECT l.id, l.webhook_id, l.event_key, l.attempts, l.retry_base, l.ordering_key, e.payload,
+  SELECT l.id, l.webhook_id, l.event_key, l.attempts, l.retry_base, l.ordering_key, e.payload, e.traceparent,
          c.id AS callback_id, c.url, c.method, c.expression, c.disabled, c.rate_limit, c.throttle_rate, c.paused_until, c.unreachable_streak, c.breaker_trips,
          array(SELECT s.secret FROM callback_secrets s
                WHERE s.callback_id = c.id AND (s.expires_at IS NULL OR s.expires_at > $1) ORDER BY s.id DESC) AS secrets

@@ -15,6 +15,7 @@ interface ClaimedRow {
   retry_base: number;
   ordering_key: number | null;
   payload: string;
+  traceparent: string | null;
   callback_id: number;
   url: string;
   method: string;
@@ -62,6 +63,7 @@ export async function claimDueDeliveries(
       attempts: row.attempts,
       retryBase: row.retry_base,
       payload: row.payload,
+      traceparent: row.traceparent,
       ordered: row.ordering_key !== null,
       leaseUntil: now + leaseMs,
       callback: {

@@ -2,14 +2,14 @@
 -- and the signal to other processes, all or nothing in one statement.
 -- $1 profile ID, $2 fields, $3 interests, $4 stamp, $5 account ID, $6 database ID, $7 payload,
 -- $8 epoch ms, $9 callback IDs, $10 ordering keys, $11 webhook IDs, $12 event key, $13 first attempt at,
--- $14 channel, $15 origin, $16 missed (the callback is disabled: kept, not due)
+-- $14 channel, $15 origin, $16 missed (the callback is disabled: kept, not due), $17 traceparent (or null)
 WITH created AS (
   INSERT INTO profiles (id, account_id, database_id, fields, interests, created, modified)
   VALUES ($1, $5, $6, $2, $3, $4, $4)
   RETURNING id
 ), event AS (
-  INSERT INTO events (account_id, database_id, payload, created_at)
-  SELECT $5, $6, $7, $8 FROM created
+  INSERT INTO events (account_id, database_id, payload, created_at, traceparent)
+  SELECT $5, $6, $7, $8, $17 FROM created
   RETURNING id
 ), queued AS (
   INSERT INTO deliveries (account_id, callback_id, event_id, event_key, webhook_id, ordering_key, status, attempts,

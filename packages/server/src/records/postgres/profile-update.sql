@@ -6,14 +6,15 @@
 -- are numbered in commit order (what ordering "profile" relies on).
 -- $1 profile ID, $2 revision, $3 fields, $4 interests, $5 stamp, $6 account ID, $7 database ID,
 -- $8 payload, $9 epoch ms, $10 callback IDs, $11 ordering keys, $12 webhook IDs, $13 event key,
--- $14 first attempt at, $15 channel, $16 origin, $17 missed (the callback is disabled: kept, not due)
+-- $14 first attempt at, $15 channel, $16 origin, $17 missed (the callback is disabled: kept, not due),
+-- $18 traceparent (or null)
 WITH updated AS (
   UPDATE profiles SET fields = $3, interests = $4, modified = $5
   WHERE id = $1 AND xmin = $2::text::xid
   RETURNING id
 ), event AS (
-  INSERT INTO events (account_id, database_id, payload, created_at)
-  SELECT $6, $7, $8, $9 FROM updated
+  INSERT INTO events (account_id, database_id, payload, created_at, traceparent)
+  SELECT $6, $7, $8, $9, $18 FROM updated
   RETURNING id
 ), queued AS (
   INSERT INTO deliveries (account_id, callback_id, event_id, event_key, webhook_id, ordering_key, status, attempts,

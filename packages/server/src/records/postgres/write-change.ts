@@ -22,6 +22,8 @@ export interface ChangeContext {
   signal: Signal;
   now(): { ms: number; stamp: string };
   firstAttemptDelayMs: number;
+  /** the trace context stored with the event (null when tracing is off) */
+  traceparent(): string | null;
 }
 
 interface Listening {
@@ -112,6 +114,7 @@ export async function updateProfile(
       context.signal.channel,
       context.signal.origin,
       missed,
+      context.traceparent(),
     ]).catch((error: unknown) => {
       // a callback deleted between the two statements: read the listeners again
       if (isGoneReference(error)) return [{ updated: 0 }];
@@ -170,6 +173,7 @@ export async function createProfile(
         context.signal.channel,
         context.signal.origin,
         missed,
+        context.traceparent(),
       ]);
     } catch (error) {
       // the database, or a callback, went between the two statements: look again
