@@ -667,13 +667,25 @@ export interface components {
         };
         /** @description One page of databases. */
         DatabaseList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The databases on this page. */
             data: components["schemas"]["Database"][];
@@ -754,13 +766,25 @@ export interface components {
         };
         /** @description One page of collections. */
         CollectionList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The collections on this page. */
             data: components["schemas"]["Collection"][];
@@ -788,13 +812,25 @@ export interface components {
         };
         /** @description One page of profiles. */
         ProfileList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The profiles on this page. */
             data: components["schemas"]["Profile"][];
@@ -846,20 +882,35 @@ export interface components {
             disabled: boolean;
             /** @description Why Tidings disabled the callback; `null` when it is enabled or was disabled through the API. */
             disabledReason: string | null;
-            /** @description Starts at 1 and goes up by one on every update. */
+            /**
+             * Format: int64
+             * @description Starts at 1 and goes up by one on every update.
+             */
             version: number;
             created: components["schemas"]["Timestamp"];
             modified: components["schemas"]["Timestamp"];
         };
         /** @description One page of callbacks. */
         CallbackList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The callbacks on this page. */
             data: components["schemas"]["Callback"][];
@@ -921,13 +972,25 @@ export interface components {
         };
         /** @description One page of subprofiles. */
         SubprofileList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The subprofiles on this page. */
             data: components["schemas"]["Subprofile"][];
@@ -992,11 +1055,17 @@ export interface components {
             /** @description The `webhook-id` header sent with every attempt; stable across retries, so receivers can drop duplicates by it. */
             webhookId: string;
             status: components["schemas"]["DeliveryStatus"];
-            /** @description The number of attempts made so far. */
+            /**
+             * Format: int32
+             * @description The number of attempts made so far.
+             */
             attempts: number;
             /** @description When the next attempt is due; `null` when none is scheduled. */
             nextAttempt: components["schemas"]["Timestamp"] | null;
-            /** @description The HTTP status of the last answer; `null` before the first attempt, or when the last attempt got no answer (timeout, refused connection). */
+            /**
+             * Format: int32
+             * @description The HTTP status of the last answer; `null` before the first attempt, or when the last attempt got no answer (timeout, refused connection).
+             */
             lastStatusCode: number | null;
             created: components["schemas"]["Timestamp"];
             modified: components["schemas"]["Timestamp"];
@@ -1013,18 +1082,31 @@ export interface components {
         };
         /** @description How many deliveries are queued again. At most 10,000 are queued by one request: when `more` is true, send the same request again for the rest. */
         ReplayResult: {
+            /** Format: int32 */
             queued: number;
             more: boolean;
         };
         /** @description One page of deliveries. */
         DeliveryList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The deliveries on this page. */
             data: components["schemas"]["Delivery"][];
@@ -1032,9 +1114,15 @@ export interface components {
         /** @description One attempt to deliver a message (or, for a skipped delivery, the evaluation that stopped it). */
         DeliveryAttempt: {
             time: components["schemas"]["Timestamp"];
-            /** @description The receiver's HTTP status; `null` when no answer arrived. */
+            /**
+             * Format: int32
+             * @description The receiver's HTTP status; `null` when no answer arrived.
+             */
             statusCode: number | null;
-            /** @description How long the attempt took, in milliseconds. */
+            /**
+             * Format: int32
+             * @description How long the attempt took, in milliseconds.
+             */
             durationMs: number;
             /** @description Why the attempt failed when there was no HTTP answer to judge it by (timeout, refused connection, address not allowed, expression error); `null` otherwise. */
             error: string | null;
@@ -1043,9 +1131,9 @@ export interface components {
         };
         /** @description A delivery with the message it carries and the log of its attempts. */
         DeliveryDetail: components["schemas"]["Delivery"] & {
-            /** @description The request body Tidings sends, exactly: the JSON message, or its XML form for a callback with `method` `xml` (the headers are signed anew on every attempt). */
+            /** @description The request body Tidings sends, exactly: the JSON message, or its XML form for a callback with `method` `xml` (the headers are signed anew on every attempt). Its length is bounded by the record's fields (at most `TIDINGS_MAX_BODY_BYTES`, 64 MiB at most, twice over with `previous`) and XML escaping: far below the 1 GiB declared. */
             body: string;
-            /** @description Every attempt, oldest first. */
+            /** @description Every attempt, oldest first; past 1,000 attempts (retried by hand again and again), the latest 1,000. */
             attemptLog: components["schemas"]["DeliveryAttempt"][];
         };
         /** @description Whether the server can serve requests. */
@@ -1074,7 +1162,10 @@ export interface components {
             action: "create" | "update" | "delete" | "test";
             /** @description When the change was made, in UTC. */
             timestamp: components["schemas"]["Timestamp"];
-            /** @description The same moment as `timestamp`, in Unix seconds. */
+            /**
+             * Format: int64
+             * @description The same moment as `timestamp`, in Unix seconds.
+             */
             time: number;
             /** @description The database of the changed record. */
             database: components["schemas"]["Id"];
@@ -1378,11 +1469,20 @@ export interface components {
          * @example 1
          */
         "Retry-After": number;
-        /** @description The path of the created or updated resource, `/v1/<kind>/<ID>`: for example `/v1/database/12` after creating database 12, `/v1/callback/21` after creating or updating callback 21. */
+        /**
+         * @description The path of the created or updated resource, `/v1/<kind>/<ID>`: for example `/v1/database/12` after creating database 12, `/v1/callback/21` after creating or updating callback 21.
+         * @example /v1/callback/21
+         */
         "X-Location": string;
-        /** @description The path of the created resource, the same value as `X-Location` (for example `/v1/callback/21`), for clients that follow the standard header. */
+        /**
+         * @description The path of the created resource, the same value as `X-Location` (for example `/v1/callback/21`), for clients that follow the standard header.
+         * @example /v1/callback/21
+         */
         Location: string;
-        /** @description What was deleted, `<kind> <ID>`: for example `database 12` or `callback 21`. */
+        /**
+         * @description What was deleted, `<kind> <ID>`: for example `database 12` or `callback 21`.
+         * @example callback 21
+         */
         "X-Deleted": string;
     };
     pathItems: never;
