@@ -1245,6 +1245,9 @@ export interface components {
         /** @description The request is not valid: the access token is missing or unknown, the body or a query parameter is malformed, the body has an unknown key, or an ID in the path is not a decimal ID. */
         BadRequest: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1254,6 +1257,9 @@ export interface components {
         /** @description Too many requests for this access token (1000 per second unless configured otherwise). Wait for the number of seconds in `Retry-After`. */
         TooManyRequests: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -1264,6 +1270,9 @@ export interface components {
         /** @description The server cannot reach its store right now: PostgreSQL is restarting, unreachable or too slow (a statement ran past its time limit), or the embedded store is locked. The request was not carried out (only a connection lost at the very moment of a commit can leave a write done but unconfirmed: look before you create again). Send it again after the number of seconds in `Retry-After`. */
         StoreUnavailable: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -1274,6 +1283,9 @@ export interface components {
         /** @description The access token is read-only and the request would change something. */
         Forbidden: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1283,6 +1295,9 @@ export interface components {
         /** @description The `Idempotency-Key` was sent with another request (method, path or body) in the last 24 hours (`idempotency_key_reused`: use a new key for a new request), or the first request with it is still being carried out (`idempotency_key_in_use`: send it again in a moment). */
         IdempotencyConflict: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1292,6 +1307,9 @@ export interface components {
         /** @description The body is larger than the server accepts (1 MB unless configured otherwise): its `Content-Length` says so, or more arrived. A `POST` that takes no body is refused all the same when its `Content-Length` is over the limit. */
         PayloadTooLarge: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1301,6 +1319,9 @@ export interface components {
         /** @description The body is not sent as `application/json`. */
         UnsupportedMediaType: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1310,6 +1331,9 @@ export interface components {
         /** @description The store has no room left to write (the disk of the embedded store, or PostgreSQL's, is full). Nothing was changed; reads and the delivery of what is already queued go on. Send the request again once the operator has freed space, after the number of seconds in `Retry-After`. */
         InsufficientStorage: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -1320,6 +1344,9 @@ export interface components {
         /** @description No database with this ID in your account. The ID of another account's database is answered the same way, so the answer never reveals whether it exists. */
         DatabaseNotFound: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1329,6 +1356,9 @@ export interface components {
         /** @description The request is not valid: the access token is missing or unknown, the body is malformed or has an unknown key, an ID in the path is not a decimal ID, the `expression` does not compile, the `url` is not an absolute http(s) URL or points at an address that is not allowed, or (on create) the database or collection already has as many callbacks as allowed. */
         CallbackBadRequest: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1338,6 +1368,9 @@ export interface components {
         /** @description No collection with this ID in your account. The ID of another account's collection is answered the same way, so the answer never reveals whether it exists. */
         CollectionNotFound: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1347,6 +1380,9 @@ export interface components {
         /** @description No profile with this ID in your account. The ID of another account's profile is answered the same way, so the answer never reveals whether it exists. */
         ProfileNotFound: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1356,6 +1392,9 @@ export interface components {
         /** @description No profile with this ID in your account (`profile_not_found`, checked first), or no collection with this ID in the profile's database (`collection_not_found`). An ID of another account's profile or collection is answered the same way, so the answer never reveals whether it exists. */
         ProfileOrCollectionNotFound: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1365,6 +1404,9 @@ export interface components {
         /** @description No subprofile with this ID in your account. The ID of another account's subprofile is answered the same way, so the answer never reveals whether it exists. */
         SubprofileNotFound: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1374,6 +1416,9 @@ export interface components {
         /** @description No callback with this ID in your account. The ID of another account's callback is answered the same way, so the answer never reveals whether it exists. */
         CallbackNotFound: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1383,6 +1428,9 @@ export interface components {
         /** @description The access token is read-only: with a callback's signing secret one could sign messages its receiver trusts, so only a token that may write can read it. */
         SecretForbidden: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1392,6 +1440,9 @@ export interface components {
         /** @description No delivery with this ID in your account. The ID of another account's delivery is answered the same way, so the answer never reveals whether it exists. */
         DeliveryNotFound: {
             headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1465,6 +1516,21 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description The token's rate limit: how many requests it may send a second, which is also the largest burst (`TIDINGS_RATE_LIMIT`, 1000 by default). Sent on every answer to a request with a valid token; absent when the server runs without a rate limit (`TIDINGS_RATE_LIMIT=0`), and on the 400 `invalid_access_token` (an unknown token has no quota).
+         * @example 1000
+         */
+        "RateLimit-Limit": number;
+        /**
+         * @description How many more requests the token may send right now, this one counted; 0 on a 429. Sent with `RateLimit-Limit`.
+         * @example 999
+         */
+        "RateLimit-Remaining": number;
+        /**
+         * @description Seconds until the token's whole quota is back (0 when it is whole now). The quota refills continuously, `RateLimit-Limit` requests a second, so this is never more than 1. Sent with `RateLimit-Limit`.
+         * @example 1
+         */
+        "RateLimit-Reset": number;
+        /**
          * @description How many seconds to wait before sending another request.
          * @example 1
          */
@@ -1506,6 +1572,9 @@ export interface operations {
             /** @description A page of databases. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1539,6 +1608,9 @@ export interface operations {
             /** @description The database was created. */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -1575,6 +1647,9 @@ export interface operations {
             /** @description The database. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1615,6 +1690,9 @@ export interface operations {
             /** @description The database after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -1661,6 +1739,9 @@ export interface operations {
             /** @description The database after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -1697,6 +1778,9 @@ export interface operations {
             /** @description The database and everything in it are gone. */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -1733,6 +1817,9 @@ export interface operations {
             /** @description A page of collections. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1773,6 +1860,9 @@ export interface operations {
             /** @description The collection was created. */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -1815,6 +1905,9 @@ export interface operations {
             /** @description A page of profiles. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1855,6 +1948,9 @@ export interface operations {
             /** @description The profile was created. */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -1897,6 +1993,9 @@ export interface operations {
             /** @description A page of callbacks. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1937,6 +2036,9 @@ export interface operations {
             /** @description The callback was created. */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -1974,6 +2076,9 @@ export interface operations {
             /** @description The collection. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2014,6 +2119,9 @@ export interface operations {
             /** @description The collection after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2060,6 +2168,9 @@ export interface operations {
             /** @description The collection after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2096,6 +2207,9 @@ export interface operations {
             /** @description The collection and everything in it are gone. */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -2132,6 +2246,9 @@ export interface operations {
             /** @description A page of subprofiles. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2167,6 +2284,9 @@ export interface operations {
             /** @description A page of callbacks. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2207,6 +2327,9 @@ export interface operations {
             /** @description The callback was created. */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -2244,6 +2367,9 @@ export interface operations {
             /** @description The profile. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2284,6 +2410,9 @@ export interface operations {
             /** @description The profile after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2330,6 +2459,9 @@ export interface operations {
             /** @description The profile after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2366,6 +2498,9 @@ export interface operations {
             /** @description The profile and its subprofiles are gone. */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -2407,6 +2542,9 @@ export interface operations {
             /** @description A page of subprofiles. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2452,6 +2590,9 @@ export interface operations {
             /** @description The subprofile was created. */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -2489,6 +2630,9 @@ export interface operations {
             /** @description The subprofile. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2529,6 +2673,9 @@ export interface operations {
             /** @description The subprofile after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2575,6 +2722,9 @@ export interface operations {
             /** @description The subprofile after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2611,6 +2761,9 @@ export interface operations {
             /** @description The subprofile is gone. */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -2642,6 +2795,9 @@ export interface operations {
             /** @description The callback. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2682,6 +2838,9 @@ export interface operations {
             /** @description The callback after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2728,6 +2887,9 @@ export interface operations {
             /** @description The callback after the update. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2764,6 +2926,9 @@ export interface operations {
             /** @description The callback is gone. */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -2795,6 +2960,9 @@ export interface operations {
             /** @description The secrets. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2832,6 +3000,9 @@ export interface operations {
             /** @description The new secret and those still valid. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2872,6 +3043,9 @@ export interface operations {
             /** @description The test message is queued. */
             202: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2916,6 +3090,9 @@ export interface operations {
             /** @description The deliveries are queued. */
             202: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2958,6 +3135,9 @@ export interface operations {
             /** @description A page of deliveries. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2988,6 +3168,9 @@ export interface operations {
             /** @description The delivery and its attempts. */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3024,6 +3207,9 @@ export interface operations {
             /** @description The delivery is queued. */
             202: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
