@@ -81,7 +81,9 @@ async function freePort(): Promise<number> {
  * For --dynamic: json-schema-faker, Prism's generator, ignores maxProperties when it fills a map and
  * makes up to ≈2000 keys for Fields, where 1000 is the most the contract allows. Prism gets a copy of
  * the bundle in which Fields are picked from a few made-up field maps instead (`x-faker` is read by
- * the generator alone: requests are validated as before).
+ * the generator alone: requests are validated as before). It also makes arrays of any length up to
+ * maxItems: pages of up to 1000 profiles took 20 MB and 25 s. The arrays only answers carry (pages,
+ * attempt logs) hold at most 5 in the copy; nothing a request sends is validated against them.
  */
 function generationBundle(): { path: string; remove: () => void } {
   const copy = JSON.parse(readFileSync(bundlePath, 'utf8')) as typeof bundle;
@@ -92,6 +94,11 @@ function generationBundle(): { path: string; remove: () => void } {
     { naam: 'Jürgen Groß', notes: 'line one\nline two', emoji: '🎉', 'order.total': '1299.00', long: 'x'.repeat(300) },
   ];
   (copy.components.schemas.Fields as Json)['x-faker'] = { 'helpers.arrayElement': [fieldMaps] };
+  for (const [name, schema] of Object.entries(copy.components.schemas)) {
+    if (name.endsWith('List')) (((schema as Json).properties as Json).data as Json).maxItems = 5;
+  }
+  const detail = ((copy.components.schemas.DeliveryDetail as Json).allOf as Json[])[1] as Json;
+  ((detail.properties as Json).attemptLog as Json).maxItems = 5;
   const dir = mkdtempSync(join(tmpdir(), 'tidings-mock-'));
   const path = join(dir, 'openapi.json');
   writeFileSync(path, JSON.stringify(copy));

@@ -667,13 +667,25 @@ export interface components {
         };
         /** @description One page of databases. */
         DatabaseList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The databases on this page. */
             data: components["schemas"]["Database"][];
@@ -754,13 +766,25 @@ export interface components {
         };
         /** @description One page of collections. */
         CollectionList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The collections on this page. */
             data: components["schemas"]["Collection"][];
@@ -788,13 +812,25 @@ export interface components {
         };
         /** @description One page of profiles. */
         ProfileList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The profiles on this page. */
             data: components["schemas"]["Profile"][];
@@ -825,6 +861,7 @@ export interface components {
          */
         CallbackSigning: "hmac" | "ed25519";
         /**
+         * Format: int32
          * @description The most messages a second Tidings sends this callback, counted over every worker process together; `null` (default) for no limit. The rate adapts: an answer of 429, 502, 503 or 504, or a time-out, halves the callback's current rate (at most once a second, never below one message per 10 seconds), and each success raises it again toward this limit. `throttle` shows where it stands.
          * @example 50
          */
@@ -860,20 +897,35 @@ export interface components {
             disabled: boolean;
             /** @description Why Tidings disabled the callback; `null` when it is enabled or was disabled through the API. */
             disabledReason: string | null;
-            /** @description Starts at 1 and goes up by one on every update. */
+            /**
+             * Format: int64
+             * @description Starts at 1 and goes up by one on every update.
+             */
             version: number;
             created: components["schemas"]["Timestamp"];
             modified: components["schemas"]["Timestamp"];
         };
         /** @description One page of callbacks. */
         CallbackList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The callbacks on this page. */
             data: components["schemas"]["Callback"][];
@@ -937,13 +989,25 @@ export interface components {
         };
         /** @description One page of subprofiles. */
         SubprofileList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The subprofiles on this page. */
             data: components["schemas"]["Subprofile"][];
@@ -1009,11 +1073,17 @@ export interface components {
             /** @description The `webhook-id` header sent with every attempt; stable across retries, so receivers can drop duplicates by it. */
             webhookId: string;
             status: components["schemas"]["DeliveryStatus"];
-            /** @description The number of attempts made so far. */
+            /**
+             * Format: int32
+             * @description The number of attempts made so far.
+             */
             attempts: number;
             /** @description When the next attempt is due; `null` when none is scheduled. */
             nextAttempt: components["schemas"]["Timestamp"] | null;
-            /** @description The HTTP status of the last answer; `null` before the first attempt, or when the last attempt got no answer (timeout, refused connection). */
+            /**
+             * Format: int32
+             * @description The HTTP status of the last answer; `null` before the first attempt, or when the last attempt got no answer (timeout, refused connection).
+             */
             lastStatusCode: number | null;
             created: components["schemas"]["Timestamp"];
             modified: components["schemas"]["Timestamp"];
@@ -1030,18 +1100,31 @@ export interface components {
         };
         /** @description How many deliveries are queued again. At most 10,000 are queued by one request: when `more` is true, send the same request again for the rest. */
         ReplayResult: {
+            /** Format: int32 */
             queued: number;
             more: boolean;
         };
         /** @description One page of deliveries. */
         DeliveryList: {
-            /** @description The offset of the first item on this page, as requested. */
+            /**
+             * Format: int32
+             * @description The offset of the first item on this page, as requested.
+             */
             start: number;
-            /** @description The largest number of items this page could hold, as requested. */
+            /**
+             * Format: int32
+             * @description The largest number of items this page could hold, as requested.
+             */
             limit: number;
-            /** @description The number of items on this page. */
+            /**
+             * Format: int32
+             * @description The number of items on this page.
+             */
             count: number;
-            /** @description The number of items in all pages together. */
+            /**
+             * Format: int64
+             * @description The number of items in all pages together.
+             */
             total: number;
             /** @description The deliveries on this page. */
             data: components["schemas"]["Delivery"][];
@@ -1049,9 +1132,15 @@ export interface components {
         /** @description One attempt to deliver a message (or, for a skipped delivery, the evaluation that stopped it). */
         DeliveryAttempt: {
             time: components["schemas"]["Timestamp"];
-            /** @description The receiver's HTTP status; `null` when no answer arrived. */
+            /**
+             * Format: int32
+             * @description The receiver's HTTP status; `null` when no answer arrived.
+             */
             statusCode: number | null;
-            /** @description How long the attempt took, in milliseconds. */
+            /**
+             * Format: int32
+             * @description How long the attempt took, in milliseconds.
+             */
             durationMs: number;
             /** @description Why the attempt failed when there was no HTTP answer to judge it by (timeout, refused connection, address not allowed, expression error), and what an answer did to the callback's sending (its rate lowered after a 429, 502, 503 or 504; a pause after a `Retry-After`); `null` otherwise. */
             error: string | null;
@@ -1060,9 +1149,9 @@ export interface components {
         };
         /** @description A delivery with the message it carries and the log of its attempts. */
         DeliveryDetail: components["schemas"]["Delivery"] & {
-            /** @description The request body Tidings sends, exactly: the JSON message, or its XML form for a callback with `method` `xml` (the headers are signed anew on every attempt). */
+            /** @description The request body Tidings sends, exactly: the JSON message, or its XML form for a callback with `method` `xml` (the headers are signed anew on every attempt). Its length is bounded by the record's fields (at most `TIDINGS_MAX_BODY_BYTES`, 64 MiB at most, twice over with `previous`) and XML escaping: far below the 1 GiB declared. */
             body: string;
-            /** @description Every attempt, oldest first. */
+            /** @description Every attempt, oldest first; past 1,000 attempts (retried by hand again and again), the latest 1,000. */
             attemptLog: components["schemas"]["DeliveryAttempt"][];
         };
         /** @description Whether the server can serve requests. */
@@ -1091,7 +1180,10 @@ export interface components {
             action: "create" | "update" | "delete" | "test";
             /** @description When the change was made, in UTC. */
             timestamp: components["schemas"]["Timestamp"];
-            /** @description The same moment as `timestamp`, in Unix seconds. */
+            /**
+             * Format: int64
+             * @description The same moment as `timestamp`, in Unix seconds.
+             */
             time: number;
             /** @description The database of the changed record. */
             database: components["schemas"]["Id"];
@@ -1171,6 +1263,10 @@ export interface components {
         /** @description The request is not valid: the access token is missing or unknown, the body or a query parameter is malformed, the body has an unknown key, or an ID in the path is not a decimal ID. */
         BadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1180,6 +1276,10 @@ export interface components {
         /** @description Too many requests for this access token (1000 per second unless configured otherwise). Wait for the number of seconds in `Retry-After`. */
         TooManyRequests: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -1190,6 +1290,10 @@ export interface components {
         /** @description The server cannot reach its store right now: PostgreSQL is restarting, unreachable or too slow (a statement ran past its time limit), or the embedded store is locked. The request was not carried out (only a connection lost at the very moment of a commit can leave a write done but unconfirmed: look before you create again). Send it again after the number of seconds in `Retry-After`. */
         StoreUnavailable: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -1200,6 +1304,10 @@ export interface components {
         /** @description The access token is read-only and the request would change something. */
         Forbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1209,6 +1317,10 @@ export interface components {
         /** @description The `Idempotency-Key` was sent with another request (method, path or body) in the last 24 hours (`idempotency_key_reused`: use a new key for a new request), or the first request with it is still being carried out (`idempotency_key_in_use`: send it again in a moment). */
         IdempotencyConflict: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1218,6 +1330,10 @@ export interface components {
         /** @description The body is larger than the server accepts (1 MB unless configured otherwise): its `Content-Length` says so, or more arrived. A `POST` that takes no body is refused all the same when its `Content-Length` is over the limit. */
         PayloadTooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1227,6 +1343,10 @@ export interface components {
         /** @description The body is not sent as `application/json`. */
         UnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1236,6 +1356,10 @@ export interface components {
         /** @description The store has no room left to write (the disk of the embedded store, or PostgreSQL's, is full). Nothing was changed; reads and the delivery of what is already queued go on. Send the request again once the operator has freed space, after the number of seconds in `Retry-After`. */
         InsufficientStorage: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -1246,6 +1370,10 @@ export interface components {
         /** @description No database with this ID in your account. The ID of another account's database is answered the same way, so the answer never reveals whether it exists. */
         DatabaseNotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1255,6 +1383,10 @@ export interface components {
         /** @description The request is not valid: the access token is missing or unknown, the body is malformed or has an unknown key, an ID in the path is not a decimal ID, the `expression` does not compile, the `url` is not an absolute http(s) URL or points at an address that is not allowed, or (on create) the database or collection already has as many callbacks as allowed. */
         CallbackBadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1264,6 +1396,10 @@ export interface components {
         /** @description No collection with this ID in your account. The ID of another account's collection is answered the same way, so the answer never reveals whether it exists. */
         CollectionNotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1273,6 +1409,10 @@ export interface components {
         /** @description No profile with this ID in your account. The ID of another account's profile is answered the same way, so the answer never reveals whether it exists. */
         ProfileNotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1282,6 +1422,10 @@ export interface components {
         /** @description No profile with this ID in your account (`profile_not_found`, checked first), or no collection with this ID in the profile's database (`collection_not_found`). An ID of another account's profile or collection is answered the same way, so the answer never reveals whether it exists. */
         ProfileOrCollectionNotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1291,6 +1435,10 @@ export interface components {
         /** @description No subprofile with this ID in your account. The ID of another account's subprofile is answered the same way, so the answer never reveals whether it exists. */
         SubprofileNotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1300,6 +1448,10 @@ export interface components {
         /** @description No callback with this ID in your account. The ID of another account's callback is answered the same way, so the answer never reveals whether it exists. */
         CallbackNotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1309,6 +1461,10 @@ export interface components {
         /** @description The access token is read-only: with a callback's signing secret one could sign messages its receiver trusts, so only a token that may write can read it. */
         SecretForbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1318,6 +1474,10 @@ export interface components {
         /** @description No delivery with this ID in your account. The ID of another account's delivery is answered the same way, so the answer never reveals whether it exists. */
         DeliveryNotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
@@ -1391,15 +1551,44 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description The ID of this request, also on its line in the server's log (and on its trace span as `tidings.request_id`): the caller's own `X-Request-Id` when it sent one of at most 128 letters, digits, `.`, `_` and `-`, otherwise a new UUID. Quote it when reporting a problem.
+         * @example 0c6e4b52-8f0a-4bb9-9c4e-2f1d3a7e5b10
+         */
+        "X-Request-Id": string;
+        /**
+         * @description The token's rate limit: how many requests it may send a second, which is also the largest burst (`TIDINGS_RATE_LIMIT`, 1000 by default). Sent on every answer to a request with a valid token; absent when the server runs without a rate limit (`TIDINGS_RATE_LIMIT=0`), and on the 400 `invalid_access_token` (an unknown token has no quota).
+         * @example 1000
+         */
+        "RateLimit-Limit": number;
+        /**
+         * @description How many more requests the token may send right now, this one counted; 0 on a 429. Sent with `RateLimit-Limit`.
+         * @example 999
+         */
+        "RateLimit-Remaining": number;
+        /**
+         * @description Seconds until the token's whole quota is back (0 when it is whole now). The quota refills continuously, `RateLimit-Limit` requests a second, so this is never more than 1. Sent with `RateLimit-Limit`.
+         * @example 1
+         */
+        "RateLimit-Reset": number;
+        /**
          * @description How many seconds to wait before sending another request.
          * @example 1
          */
         "Retry-After": number;
-        /** @description The path of the created or updated resource, `/v1/<kind>/<ID>`: for example `/v1/database/12` after creating database 12, `/v1/callback/21` after creating or updating callback 21. */
+        /**
+         * @description The path of the created or updated resource, `/v1/<kind>/<ID>`: for example `/v1/database/12` after creating database 12, `/v1/callback/21` after creating or updating callback 21.
+         * @example /v1/callback/21
+         */
         "X-Location": string;
-        /** @description The path of the created resource, the same value as `X-Location` (for example `/v1/callback/21`), for clients that follow the standard header. */
+        /**
+         * @description The path of the created resource, the same value as `X-Location` (for example `/v1/callback/21`), for clients that follow the standard header.
+         * @example /v1/callback/21
+         */
         Location: string;
-        /** @description What was deleted, `<kind> <ID>`: for example `database 12` or `callback 21`. */
+        /**
+         * @description What was deleted, `<kind> <ID>`: for example `database 12` or `callback 21`.
+         * @example callback 21
+         */
         "X-Deleted": string;
     };
     pathItems: never;
@@ -1423,6 +1612,10 @@ export interface operations {
             /** @description A page of databases. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1456,6 +1649,10 @@ export interface operations {
             /** @description The database was created. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -1492,6 +1689,10 @@ export interface operations {
             /** @description The database. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1532,6 +1733,10 @@ export interface operations {
             /** @description The database after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -1578,6 +1783,10 @@ export interface operations {
             /** @description The database after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -1614,6 +1823,10 @@ export interface operations {
             /** @description The database and everything in it are gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -1650,6 +1863,10 @@ export interface operations {
             /** @description A page of collections. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1690,6 +1907,10 @@ export interface operations {
             /** @description The collection was created. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -1732,6 +1953,10 @@ export interface operations {
             /** @description A page of profiles. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1772,6 +1997,10 @@ export interface operations {
             /** @description The profile was created. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -1814,6 +2043,10 @@ export interface operations {
             /** @description A page of callbacks. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1854,6 +2087,10 @@ export interface operations {
             /** @description The callback was created. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -1891,6 +2128,10 @@ export interface operations {
             /** @description The collection. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1931,6 +2172,10 @@ export interface operations {
             /** @description The collection after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -1977,6 +2222,10 @@ export interface operations {
             /** @description The collection after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2013,6 +2262,10 @@ export interface operations {
             /** @description The collection and everything in it are gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -2049,6 +2302,10 @@ export interface operations {
             /** @description A page of subprofiles. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2084,6 +2341,10 @@ export interface operations {
             /** @description A page of callbacks. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2124,6 +2385,10 @@ export interface operations {
             /** @description The callback was created. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -2161,6 +2426,10 @@ export interface operations {
             /** @description The profile. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2201,6 +2470,10 @@ export interface operations {
             /** @description The profile after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2247,6 +2520,10 @@ export interface operations {
             /** @description The profile after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2283,6 +2560,10 @@ export interface operations {
             /** @description The profile and its subprofiles are gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -2324,6 +2605,10 @@ export interface operations {
             /** @description A page of subprofiles. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2369,6 +2654,10 @@ export interface operations {
             /** @description The subprofile was created. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
@@ -2406,6 +2695,10 @@ export interface operations {
             /** @description The subprofile. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2446,6 +2739,10 @@ export interface operations {
             /** @description The subprofile after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2492,6 +2789,10 @@ export interface operations {
             /** @description The subprofile after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2528,6 +2829,10 @@ export interface operations {
             /** @description The subprofile is gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -2559,6 +2864,10 @@ export interface operations {
             /** @description The callback. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2599,6 +2908,10 @@ export interface operations {
             /** @description The callback after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2645,6 +2958,10 @@ export interface operations {
             /** @description The callback after the update. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Location": components["headers"]["X-Location"];
                     [name: string]: unknown;
                 };
@@ -2681,6 +2998,10 @@ export interface operations {
             /** @description The callback is gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     "X-Deleted": components["headers"]["X-Deleted"];
                     [name: string]: unknown;
                 };
@@ -2712,6 +3033,10 @@ export interface operations {
             /** @description The secrets. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2749,6 +3074,10 @@ export interface operations {
             /** @description The new secret and those still valid. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2789,6 +3118,10 @@ export interface operations {
             /** @description The test message is queued. */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2833,6 +3166,10 @@ export interface operations {
             /** @description The deliveries are queued. */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2875,6 +3212,10 @@ export interface operations {
             /** @description A page of deliveries. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2905,6 +3246,10 @@ export interface operations {
             /** @description The delivery and its attempts. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2941,6 +3286,10 @@ export interface operations {
             /** @description The delivery is queued. */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2969,6 +3318,7 @@ export interface operations {
             /** @description The server is ready. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2978,6 +3328,7 @@ export interface operations {
             /** @description The server cannot reach its store. */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,6 +1,7 @@
 // Client middleware that holds every answer to the contract: the status must be declared for the
-// operation, a JSON body must match its schema, and the declared headers must be present. A
-// violation rejects the call, so the test that made it fails with the reason.
+// operation, a JSON body must match its schema, and the declared headers must be present (unless
+// declared `required: false`). A violation rejects the call, so the test that made it fails with
+// the reason.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -36,8 +37,11 @@ async function check(method: string, schemaPath: string, response: Response): Pr
   const reference = (responses[key] as Node).$ref;
   if (typeof reference === 'string') pointer = reference;
   const declared = at(pointer);
-  for (const header of Object.keys((declared.headers ?? {}) as Node)) {
-    if (!response.headers.has(header)) throw new Error(`${where} without the declared header ${header}`);
+  for (const [header, declaredHeader] of Object.entries((declared.headers ?? {}) as Record<string, Node>)) {
+    const reference = declaredHeader.$ref;
+    // a header is always sent unless the contract says `required: false` (RateLimit-*: not without a limit)
+    const optional = (typeof reference === 'string' ? at(reference) : declaredHeader).required === false;
+    if (!optional && !response.headers.has(header)) throw new Error(`${where} without the declared header ${header}`);
   }
   const text = await response.clone().text();
   if (declared.content === undefined) {

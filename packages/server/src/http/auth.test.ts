@@ -89,4 +89,42 @@ describe('limits', () => {
       await limited.close();
     }
   });
+
+  it('tells the token’s quota in RateLimit-Limit, -Remaining and -Reset on every answer it limits, errors included', async () => {
+    const limited = await createHarness({ TIDINGS_RATE_LIMIT: '5' });
+    const quota = (response: { headers: Headers }) =>
+      ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'].map((name) => response.headers.get(name));
+    try {
+      expect(quota(await limited.request('GET', '/v1/databases'))).toEqual(['5', '4', '1', null]);
+      const created = await limited.request('POST', '/v1/databases', { body: { name: 'customers' } });
+      expect([created.status, ...quota(created)]).toEqual([201, '5', '3', '1', null]);
+      const invalid = await limited.request('POST', '/v1/databases', { body: { name: '' } });
+      expect([invalid.status, ...quota(invalid)]).toEqual([400, '5', '2', '1', null]);
+      const missing = await limited.request('GET', '/v1/database/999');
+      expect([missing.status, ...quota(missing)]).toEqual([404, '5', '1', '1', null]);
+      const readOnly = await limited.newAccount('reader', true);
+      const refused = await limited.request('POST', '/v1/databases', { token: readOnly, body: { name: 'x' } });
+      expect([refused.status, ...quota(refused)]).toEqual([403, '5', '4', '1', null]);
+      expect(quota(await limited.request('GET', '/v1/databases'))).toEqual(['5', '0', '1', null]);
+      const limitedOut = await limited.request('GET', '/v1/databases');
+      expect([limitedOut.status, ...quota(limitedOut)]).toEqual([429, '5', '0', '1', '1']);
+      limited.clock.advance(1000);
+      expect(quota(await limited.request('GET', '/v1/databases'))).toEqual(['5', '4', '1', null]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('sends no RateLimit headers without a limit, to an unknown token, or on health', async () => {
+    const names = (response: { headers: Headers }) => [...response.headers.keys()].filter((name) => name.startsWith('ratelimit'));
+    expect(names(await h.request('GET', '/v1/databases'))).toEqual([]);
+    const limited = await createHarness({ TIDINGS_RATE_LIMIT: '5' });
+    try {
+      expect(names(await limited.request('GET', '/v1/databases', { token: 'tid_nope' }))).toEqual([]);
+      expect(names(await limited.request('GET', '/v1/health', { token: null }))).toEqual([]);
+      expect(names(await limited.request('GET', '/v1/databases'))).toEqual(['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']);
+    } finally {
+      await limited.close();
+    }
+  });
 });

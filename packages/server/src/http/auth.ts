@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Principal, Store } from '../records/store.ts';
 import { ApiError, invalidToken } from './errors.ts';
 import type { AppEnv } from './env.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter, rateLimitHeaders } from './rate-limit.ts';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -62,8 +62,9 @@ export class TokenCache {
 }
 
 /**
- * Authenticates every /v1 request but health, applies the token's rate limit, and refuses writes
- * with a read-only token. An unknown or missing token is a 400 with the seed's exact body.
+ * Authenticates every /v1 request but health, applies the token's rate limit (and tells it in the
+ * RateLimit-* headers of the answer), and refuses writes with a read-only token. An unknown or
+ * missing token is a 400 with the seed's exact body, and no RateLimit-* headers: it has no bucket.
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   let limiter: RateLimiter | null = null;
@@ -77,17 +78,21 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     // a remembered token costs no await (a promise and a turn of the microtask queue per request)
     const principal = tokens.remembered(token) ?? (await tokens.principal(token));
     if (principal === null) throw invalidToken();
-    const waitMs = limiter.take(token);
-    if (waitMs > 0) {
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const limit = limiter.take(token);
+    const headers = limit === null ? null : rateLimitHeaders(limit);
+    if (limit !== null && limit.waitMs > 0) {
+      const seconds = Math.max(1, Math.ceil(limit.waitMs / 1000));
       throw new ApiError(429, 'rate_limited', `Too many requests for this token; retry in ${seconds} s`, {
         'retry-after': String(seconds),
+        ...headers,
       });
     }
     if (principal.readOnly && WRITE_METHODS.has(c.req.method)) {
-      throw new ApiError(403, 'forbidden', 'This access token is read-only; use a token that may write');
+      throw new ApiError(403, 'forbidden', 'This access token is read-only; use a token that may write', headers ?? {});
     }
     c.set('principal', principal);
-    return next();
+    await next();
+    // set on the answer, whichever it is: the operation's, an error's (app.onError) or a replayed one
+    if (headers !== null) for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
 }

@@ -1,5 +1,8 @@
 import type { ErrorCode } from '@tidings/spec';
 
+/** The contract's bound on an error's message: messages quote what was sent, which may be long. */
+const LONGEST_MESSAGE = 8192;
+
 /** The one error type routes throw; app.onError turns it into the error envelope. */
 export class ApiError extends Error {
   readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 429 | 503 | 507;
@@ -7,7 +10,7 @@ export class ApiError extends Error {
   readonly headers: Record<string, string>;
 
   constructor(status: ApiError['status'], code: ErrorCode, message: string, headers: Record<string, string> = {}) {
-    super(message);
+    super(message.length > LONGEST_MESSAGE ? `${message.slice(0, LONGEST_MESSAGE - 1)}…` : message);
     this.status = status;
     this.code = code;
     this.headers = headers;

@@ -7,6 +7,10 @@ import type { Callbacks } from './callbacks.ts';
 import { listPage, toDelivery } from './rows.ts';
 import type { Page, StoredDeliveryDetail } from './store.ts';
 
+/** The contract's bounds on a delivery's log: the latest attempts (retried by hand without end, it grows), each error's length. */
+const ATTEMPTS_SHOWN = 1000;
+const LONGEST_ERROR = 4096;
+
 export class Deliveries {
   readonly #connection: Connection;
   readonly #callbacks: Callbacks;
@@ -49,12 +53,14 @@ export class Deliveries {
       .where('deliveries.account_id', '=', accountId)
       .executeTakeFirst();
     if (!row) return null;
-    const attempts = await this.#connection.db
+    const latest = await this.#connection.db
       .selectFrom('delivery_attempts')
       .selectAll()
       .where('delivery_id', '=', id)
-      .orderBy('id')
+      .orderBy('id', 'desc')
+      .limit(ATTEMPTS_SHOWN)
       .execute();
+    const attempts = latest.reverse();
     return {
       ...toDelivery(row),
       payload: row.payload,
@@ -63,7 +69,7 @@ export class Deliveries {
         time: attempt.time,
         statusCode: attempt.status_code,
         durationMs: attempt.duration_ms,
-        error: attempt.error,
+        error: attempt.error !== null && attempt.error.length > LONGEST_ERROR ? `${attempt.error.slice(0, LONGEST_ERROR - 1)}…` : attempt.error,
         response: attempt.response,
       })),
     };

@@ -1,5 +1,6 @@
 // Validates every response a test receives against the bundled contract: the status must be
-// declared for the operation, the body must match its schema, the declared headers must be there.
+// declared for the operation, the body must match its schema, the declared headers must be there
+// (unless declared `required: false`) and match theirs.
 import type { ValidateFunction } from 'ajv';
 import { compileSchema, Contract } from '../../src/http/contract.ts';
 
@@ -67,9 +68,18 @@ export class ResponseChecker {
       if (!mediaType) throw new Error(`${where} with content-type "${contentType}", declared: ${mediaTypes.join(', ')}`);
       this.#validate(`${operationId} ${response.status}`, content[mediaType]?.schema ?? {}, body, where);
     }
-    for (const name of Object.keys((spec.headers ?? {}) as Schema)) {
+    for (const [name, declaredHeader] of Object.entries((spec.headers ?? {}) as Record<string, Schema>)) {
       if (name.toLowerCase() === 'content-type') continue;
-      if (!response.headers.has(name)) throw new Error(`${where} without the declared header ${name}`);
+      const header = this.contract.resolve(declaredHeader as never) as Schema;
+      const value = response.headers.get(name);
+      // a header is always sent unless the contract says `required: false` (RateLimit-*: not without a limit)
+      if (value === null) {
+        if (header.required === false) continue;
+        throw new Error(`${where} without the declared header ${name}`);
+      }
+      const schema = (header.schema ?? {}) as Schema;
+      const typed = this.contract.resolve(schema as never).type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
+      this.#validate(`header ${name}`, schema, typed, `${where} with the header ${name}: ${value}`);
     }
     this.seen.add(`${operationId} ${response.status}`);
     return { status: response.status, headers: response.headers, body, text, operationId };
