@@ -13,6 +13,7 @@
 //  - no CORS headers (Prism's are turned off): the server sends none.
 // Any token is accepted: the mock cannot know which tokens exist. Extra arguments go to Prism,
 // e.g. `pnpm mock --dynamic` for bodies generated from the schemas instead of the examples.
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -107,7 +108,8 @@ function generationBundle(): { path: string; remove: () => void } {
 
 function envelope(res: ServerResponse, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { message, code } });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  // the server names every answer (X-Request-Id), its errors too, and the contract says so
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': randomUUID() });
   res.end(body);
 }
 
