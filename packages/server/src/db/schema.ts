@@ -71,6 +71,8 @@ export interface CallbacksTable {
   disabled_reason: string | null;
   version: number;
   failing_since: number | null;
+  /** epoch ms until which a `tidings listen` stream holds the callback (listen/), else null */
+  listened_until: Generated<number | null>;
   created: string;
   modified: string;
 }
@@ -123,6 +125,8 @@ export interface DeliveryAttemptsTable {
   duration_ms: number;
   error: string | null;
   response: string | null;
+  /** 'listener' for an attempt a `tidings listen` made; null for one sent to the callback's URL */
+  via: Generated<string | null>;
 }
 
 export interface IdempotencyKeysTable {

@@ -65,6 +65,7 @@ export class Deliveries {
         durationMs: attempt.duration_ms,
         error: attempt.error,
         response: attempt.response,
+        via: attempt.via === 'listener' ? ('listener' as const) : ('url' as const),
       })),
     };
   }

@@ -18,6 +18,7 @@ import { exportTables, importTables, type TableName, type TableRows } from '../d
 import { Claims } from '../queue/claims.ts';
 import { queueDepth } from '../queue/depth.ts';
 import { Enqueue } from '../queue/enqueue.ts';
+import { ListenerQueue } from '../queue/listeners.ts';
 import { Outcomes } from '../queue/outcomes.ts';
 import { Pruning } from '../queue/prune.ts';
 import { Replays, RetryRequests, type ReplayWindow } from '../queue/retries.ts';
@@ -63,6 +64,7 @@ export class KyselyStore implements Store {
   readonly #outcomes: Outcomes;
   readonly #pruning: Pruning;
   readonly idempotency: IdempotencyKeys;
+  readonly listeners: ListenerQueue;
   readonly #replays: Replays;
 
   constructor(options: KyselyStoreOptions) {
@@ -86,6 +88,7 @@ export class KyselyStore implements Store {
     this.#outcomes = new Outcomes(connection);
     this.#pruning = new Pruning(connection);
     this.idempotency = new IdempotencyKeys(connection);
+    this.listeners = new ListenerQueue(connection);
     this.#replays = new Replays(connection);
   }
 

@@ -18,7 +18,7 @@ export interface AttemptOptions extends SettleOptions {
   onOutcome?: (outcome: AttemptOutcome['status'] | 'discarded', attemptMs?: number) => void;
 }
 
-type Prepared =
+export type Prepared =
   | { kind: 'send'; body: string; headers: Record<string, string> }
   | { kind: 'discard' }
   | { kind: 'record'; outcome: AttemptOutcome };
@@ -50,7 +50,7 @@ export async function attempt(delivery: DueDelivery, options: AttemptOptions, se
 }
 
 /** Decides whether to send at all, and builds the signed request when it does. */
-async function prepare(delivery: DueDelivery, options: AttemptOptions): Promise<Prepared> {
+export async function prepare(delivery: DueDelivery, options: Pick<AttemptOptions, 'clock' | 'sandbox' | 'userAgent'>): Promise<Prepared> {
   const { callback } = delivery;
   if (callback.disabled) {
     return { kind: 'record', outcome: unsent(delivery, 'exhausted', 'not sent: the callback is disabled', options.clock) };

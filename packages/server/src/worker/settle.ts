@@ -12,7 +12,10 @@ export interface SettleOptions {
   retryScheduleSeconds: readonly number[];
 }
 
-export function settle(delivery: DueDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
+/** What settling needs of a delivery: a listener's report (listen/) has no more than this. */
+export type SettledDelivery = Pick<DueDelivery, 'id' | 'attempts' | 'retryBase'> & { callback: Pick<DueDelivery['callback'], 'id'> };
+
+export function settle(delivery: SettledDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
   return isSuccess(result) ? succeeded(delivery, result, options.clock) : failed(delivery, result, options);
 }
 
@@ -29,7 +32,7 @@ export function unsent(delivery: DueDelivery, status: 'exhausted' | 'skipped', e
   };
 }
 
-function succeeded(delivery: DueDelivery, result: SendResult, clock: Clock): AttemptOutcome {
+function succeeded(delivery: SettledDelivery, result: SendResult, clock: Clock): AttemptOutcome {
   return {
     deliveryId: delivery.id,
     callbackId: delivery.callback.id,
@@ -45,7 +48,7 @@ function succeeded(delivery: DueDelivery, result: SendResult, clock: Clock): Att
  * A failure's retry. Whether the callback has now failed for too long is not decided here: the store
  * does that when it records the outcome, from the callback as it is then (see AttemptOutcome).
  */
-function failed(delivery: DueDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
+function failed(delivery: SettledDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
   const now = options.clock.now();
   const disableCallback = result.statusCode === 410 ? `disabled after the receiver answered 410 Gone at ${formatTimestamp(now)}` : null;
   const next =

@@ -28,7 +28,7 @@ select "deliveries"."id", "deliveries"."webhook_id", "deliveries"."event_key", "
 select "callback_id", "secret" from "callback_secrets" where "callback_id" in (select value from json_each(?)) and ("expires_at" is null or "expires_at" > ?) order by "id" desc;
 
 -- claimScan
-select "d"."id", "d"."callback_id" from "deliveries" as "d" where "d"."next_attempt_at" <= ? and ("d"."lease_until" is null or "d"."lease_until" < ?) and not "d"."callback_id" in (select value from json_each(?)) and ("d"."ordering_key" is null or not exists (select "earlier"."id" from "deliveries" as "earlier" where "earlier"."callback_id" = "d"."callback_id" and "earlier"."ordering_key" = "d"."ordering_key" and "earlier"."id" < "d"."id" and "earlier"."status" in (?, ?))) order by "d"."next_attempt_at", "d"."id" limit 400;
+select "d"."id", "d"."callback_id" from "deliveries" as "d" where "d"."next_attempt_at" <= ? and ("d"."lease_until" is null or "d"."lease_until" < ?) and not "d"."callback_id" in (select value from json_each(?)) and not exists (select "listened"."id" from "callbacks" as "listened" where "listened"."id" = "d"."callback_id" and "listened"."listened_until" >= ?) and ("d"."ordering_key" is null or not exists (select "earlier"."id" from "deliveries" as "earlier" where "earlier"."callback_id" = "d"."callback_id" and "earlier"."ordering_key" = "d"."ordering_key" and "earlier"."id" < "d"."id" and "earlier"."status" in (?, ?))) order by "d"."next_attempt_at", "d"."id" limit 400;
 
 -- collectionCallbacks:count
 select count(*) as "n" from "callbacks" where "collection_id" = ?;
@@ -61,7 +61,7 @@ update "callbacks" set "failing_since" = coalesce("failing_since", ?), "disabled
 update "callbacks" set "disabled" = ?, "disabled_reason" = ?, "modified" = ? where "id" = ? and "failing_since" = ? and "disabled" = ? returning "id";
 
 -- insertAttempt
-insert into "delivery_attempts" ("delivery_id", "time", "status_code", "duration_ms", "error", "response") values (?, ?, ?, ?, ?, ?);
+insert into "delivery_attempts" ("delivery_id", "time", "status_code", "duration_ms", "error", "response", "via") values (?, ?, ?, ?, ?, ?, ?);
 
 -- insertCallback
 insert into "callbacks" ("account_id", "database_id", "collection_id", "url", "expression", "action", "method", "ordering", "signing", "disabled", "disabled_reason", "version", "failing_since", "created", "modified") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *;

@@ -206,4 +206,14 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       CREATE INDEX callbacks_disabled ON callbacks(database_id, collection_id, action, id) WHERE disabled = 1;
     `,
   },
+  {
+    version: 11,
+    name: 'a callback may be listened to by `tidings listen`',
+    // listened_until: epoch ms until which a listener holds the callback (the worker leaves its
+    // deliveries to the listener's stream meanwhile); via: 'listener' on an attempt a listener made
+    sql: `
+      ALTER TABLE callbacks ADD COLUMN listened_until INTEGER;
+      ALTER TABLE delivery_attempts ADD COLUMN via TEXT;
+    `,
+  },
 ];

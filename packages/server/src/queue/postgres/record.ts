@@ -31,6 +31,7 @@ export async function recordAttempts(
     failingDaysBeforeDisable,
     signal.channel,
     signal.origin,
+    outcomes.map((outcome) => outcome.attempt.via ?? null),
   ];
   for (let attempt = 1; ; attempt++) {
     try {
