@@ -932,6 +932,8 @@ export interface components {
             disabled: boolean;
             /** @description Why Tidings disabled the callback; `null` when it is enabled or was disabled through the API. */
             disabledReason: string | null;
+            /** @description Until when `tidings listen` listeners hold the callback (`GET /callback/{callbackID}/listen`): while this is in the future, its messages go to the listeners instead of its `url`. A listener holds it for three heartbeats (30 s) past its last one. `null` when it was never listened to; a time in the past means no listener now. */
+            listenedUntil: components["schemas"]["Timestamp"] | null;
             /** @description Starts at 1 and goes up by one on every update. */
             version: number;
             created: components["schemas"]["Timestamp"];

@@ -54,6 +54,7 @@ export const toCallback = (row: CallbackRow): Callback => ({
   signing: row.signing as Callback['signing'],
   disabled: row.disabled === 1,
   disabledReason: row.disabled_reason,
+  listenedUntil: row.listened_until === null ? null : formatTimestamp(Number(row.listened_until)),
   version: row.version,
   created: row.created,
   modified: row.modified,

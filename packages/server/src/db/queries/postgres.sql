@@ -7,7 +7,7 @@ select "account_id", "read_only" from "tokens" where "token_hash" = $1;
 select "callback_count" from "databases" where "id" = $1 and "account_id" = $2 for no key update;
 
 -- callbackJson
-select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "id" = $1 and "account_id" = $2;
+select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", to_char(to_timestamp(callbacks.listened_until / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "listenedUntil", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "id" = $1 and "account_id" = $2;
 
 -- callbackRow
 select * from "callbacks" where "id" = $1 and "account_id" = $2;
@@ -16,7 +16,7 @@ select * from "callbacks" where "id" = $1 and "account_id" = $2;
 select count(*) as "n" from "callbacks" where "collection_id" = $1;
 
 -- collectionCallbacks:page
-select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "collection_id" = $1 order by "id" limit $2 offset $3;
+select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", to_char(to_timestamp(callbacks.listened_until / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "listenedUntil", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "collection_id" = $1 order by "id" limit $2 offset $3;
 
 -- collectionCallbacksTag
 select "databases"."callbacks_tag" from "collections" inner join "databases" on "databases"."id" = "collections"."database_id" where "collections"."id" = $1 and "collections"."account_id" = $2;
@@ -31,7 +31,7 @@ update "databases" set "callback_count" = "callback_count" + $1 where "id" = $2;
 select count(*) as "n" from "callbacks" where "database_id" = $1 and "collection_id" is null;
 
 -- databaseCallbacks:page
-select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "database_id" = $1 and "collection_id" is null order by "id" limit $2 offset $3;
+select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", to_char(to_timestamp(callbacks.listened_until / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "listenedUntil", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json" from "callbacks" where "database_id" = $1 and "collection_id" is null order by "id" limit $2 offset $3;
 
 -- databaseCallbacksTag
 select "callbacks_tag" from "databases" where "id" = $1 and "account_id" = $2;

@@ -16,7 +16,7 @@ select "failing_since", "disabled" from "callbacks" where "id" = ?;
 update "callbacks" set "failing_since" = ? where "id" = ? and "failing_since" is not null;
 
 -- callbackJson
-select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "id" = ? and "account_id" = ?;
+select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'listenedUntil', strftime('%Y-%m-%d %H:%M:%S', listened_until / 1000, 'unixepoch'), 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "id" = ? and "account_id" = ?;
 
 -- callbackRow
 select * from "callbacks" where "id" = ? and "account_id" = ?;
@@ -34,7 +34,7 @@ select "d"."id", "d"."callback_id" from "deliveries" as "d" where "d"."next_atte
 select count(*) as "n" from "callbacks" where "collection_id" = ?;
 
 -- collectionCallbacks:page
-select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "collection_id" = ? order by "id" limit ? offset ?;
+select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'listenedUntil', strftime('%Y-%m-%d %H:%M:%S', listened_until / 1000, 'unixepoch'), 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "collection_id" = ? order by "id" limit ? offset ?;
 
 -- collectionCallbacksTag
 select "databases"."callbacks_tag" from "collections" inner join "databases" on "databases"."id" = "collections"."database_id" where "collections"."id" = ? and "collections"."account_id" = ?;
@@ -49,7 +49,7 @@ update "databases" set "callback_count" = "callback_count" + ? where "id" = ?;
 select count(*) as "n" from "callbacks" where "database_id" = ? and "collection_id" is null;
 
 -- databaseCallbacks:page
-select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "database_id" = ? and "collection_id" is null order by "id" limit ? offset ?;
+select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'listenedUntil', strftime('%Y-%m-%d %H:%M:%S', listened_until / 1000, 'unixepoch'), 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "database_id" = ? and "collection_id" is null order by "id" limit ? offset ?;
 
 -- databaseCallbacksTag
 select "callbacks_tag" from "databases" where "id" = ? and "account_id" = ?;
