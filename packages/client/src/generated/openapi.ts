@@ -553,6 +553,8 @@ export interface paths {
          *     (`via: listener` in the attempt log), and a failure is retried on the normal schedule, to a
          *     listener again while one is connected.
          *
+         *     The callback's `listenedUntil` shows until when listeners hold it.
+         *
          *     **Several listeners** on one callback share its messages: each message goes to one of them.
          *
          *     **When the listener goes away** (closed, crashed, network lost) nothing is lost: a message it was
