@@ -27,7 +27,10 @@ export interface ListenedMessage {
   body: string;
 }
 
-/** A refusal that reconnecting cannot mend (bad token, read-only token, unknown callback). */
+/**
+ * A refusal that reconnecting cannot mend: the server's (bad token, read-only token, unknown
+ * callback: `status` is its HTTP status) or a URL that cannot work (`status` 0).
+ */
 export class ListenRefusedError extends Error {
   readonly status: number;
   constructor(status: number, message: string) {
@@ -49,6 +52,9 @@ const LAST_BACKOFF_MS = 10_000;
 export async function listen(options: ListenOptions): Promise<void> {
   const log = options.log ?? ((line: string) => console.log(line));
   const base = options.baseUrl.replace(/\/+$/, '');
+  // a URL that cannot work is a mistake to report, not a connection to retry
+  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) throw new ListenRefusedError(0, `not an http(s) URL: ${JSON.stringify(options.baseUrl)}`);
+  if (!URL.canParse(options.forwardTo)) throw new ListenRefusedError(0, `--forward-to is not a URL: ${JSON.stringify(options.forwardTo)}`);
   let backoff = FIRST_BACKOFF_MS;
   while (!options.signal?.aborted) {
     const connected = await streamOnce(options, base, log, () => {

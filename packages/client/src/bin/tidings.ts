@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof ListenRefusedError) {
-      console.error(`tidings listen: refused (HTTP ${error.status}): ${error.message}`);
+      console.error(error.status === 0 ? `tidings listen: ${error.message}` : `tidings listen: refused (HTTP ${error.status}): ${error.message}`);
       return 1;
     }
     throw error;
