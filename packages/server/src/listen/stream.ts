@@ -4,7 +4,9 @@
 // reports each answer with POST /v1/callback/{id}/listen/{deliveryID} (report.ts).
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { Clock } from '../clock.ts';
+import { storeFault } from '../db/faults.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
+import type { DueDelivery } from '../queue/types.ts';
 import type { Store } from '../records/store.ts';
 import { prepare } from '../worker/attempt.ts';
 import type { ListenHub } from './hub.ts';
@@ -68,36 +70,29 @@ export async function runListener(stream: SSEStreamingApi, accountId: number, ca
   try {
     await stream.writeSSE({ event: 'listening', data: JSON.stringify({ callback: String(callbackId), heartbeatMs }) });
     let lastBeat = clock.now();
+    // the hold a heartbeat renews (tried again on the next turn if the store was away)
+    let holdDue = false;
     while (!closed) {
       const now = clock.now();
       if (now - lastBeat >= heartbeatMs) {
         lastBeat = now;
+        holdDue = true;
         await stream.write(': heartbeat\n\n');
-        await store.listeners.hold(accountId, callbackId, now + HOLD_HEARTBEATS * heartbeatMs);
       }
       // a message not reported before its lease ran out is due again (to this listener or another)
       for (const [id, lease] of outstanding) if (lease < now) outstanding.delete(id);
       const room = MAX_OUTSTANDING - outstanding.size;
-      const batch = room > 0 && !closed ? await store.listeners.claim(callbackId, room, leaseMs) : [];
-      for (const delivery of batch) {
-        const prepared = await prepare(delivery, options);
-        if (prepared.kind === 'discard') {
-          await store.discardDelivery(delivery.id);
-        } else if (prepared.kind === 'record') {
-          await store.recordAttempts([prepared.outcome]);
-        } else {
-          outstanding.set(delivery.id, delivery.leaseUntil);
-          const message: ListenedMessage = {
-            delivery: String(delivery.id),
-            webhookId: delivery.webhookId,
-            attempt: delivery.attempts + 1,
-            lease: String(delivery.leaseUntil),
-            timeoutMs: options.deliveryTimeoutMs,
-            headers: prepared.headers,
-            body: prepared.body,
-          };
-          await stream.writeSSE({ event: 'message', id: String(delivery.id), data: JSON.stringify(message) });
+      let batch: DueDelivery[] = [];
+      try {
+        if (holdDue) {
+          await store.listeners.hold(accountId, callbackId, now + HOLD_HEARTBEATS * heartbeatMs);
+          holdDue = false;
         }
+        batch = room > 0 && !closed ? await store.listeners.claim(callbackId, room, leaseMs) : [];
+        for (const delivery of batch) await handOut(stream, delivery, outstanding, options);
+      } catch (error) {
+        // the store away: the stream stays (heartbeats go on) and looks again; what was leased comes again
+        if (storeFault(error) === null) throw error;
       }
       if (batch.length > 0 && batch.length === room) continue;
       await new Promise<void>((resolve) => {
@@ -110,5 +105,27 @@ export async function runListener(stream: SSEStreamingApi, accountId: number, ca
     }
   } finally {
     leave();
+  }
+}
+
+/** Prepares a leased delivery as the worker does, and sends it, or settles it when there is nothing to send. */
+async function handOut(stream: SSEStreamingApi, delivery: DueDelivery, outstanding: Map<number, number>, options: ListenOptions): Promise<void> {
+  const prepared = await prepare(delivery, options);
+  if (prepared.kind === 'discard') {
+    await options.store.discardDelivery(delivery.id);
+  } else if (prepared.kind === 'record') {
+    await options.store.recordAttempts([prepared.outcome]);
+  } else {
+    outstanding.set(delivery.id, delivery.leaseUntil);
+    const message: ListenedMessage = {
+      delivery: String(delivery.id),
+      webhookId: delivery.webhookId,
+      attempt: delivery.attempts + 1,
+      lease: String(delivery.leaseUntil),
+      timeoutMs: options.deliveryTimeoutMs,
+      headers: prepared.headers,
+      body: prepared.body,
+    };
+    await stream.writeSSE({ event: 'message', id: String(delivery.id), data: JSON.stringify(message) });
   }
 }
