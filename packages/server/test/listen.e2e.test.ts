@@ -160,6 +160,15 @@ describe('tidings listen', () => {
     expect(code).toBe(1);
   });
 
+  it('ends the listener when its callback is deleted: the reconnect is answered 404', async () => {
+    const { callback } = await callbackInNewDatabase();
+    const listener = await startListener(callback);
+    expect((await call('DELETE', `/v1/callback/${callback}`)).status).toBe(204);
+    const code = listener.child.exitCode ?? (await new Promise<number | null>((resolve) => listener.child.once('exit', resolve)));
+    expect(code).toBe(1);
+    expect(listener.output()).toMatch(/refused \(HTTP 404\): No callback with ID/);
+  });
+
   it('sends heartbeats on the stream', async () => {
     const { callback } = await callbackInNewDatabase();
     const stop = new AbortController();

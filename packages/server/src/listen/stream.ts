@@ -85,7 +85,8 @@ export async function runListener(stream: SSEStreamingApi, accountId: number, ca
       let batch: DueDelivery[] = [];
       try {
         if (holdDue) {
-          await store.listeners.hold(accountId, callbackId, now + HOLD_HEARTBEATS * heartbeatMs);
+          // deleted meanwhile: the stream ends, and the listener's reconnect is answered 404
+          if (!(await store.listeners.hold(accountId, callbackId, now + HOLD_HEARTBEATS * heartbeatMs))) break;
           holdDue = false;
         }
         batch = room > 0 && !closed ? await store.listeners.claim(callbackId, room, leaseMs) : [];

@@ -26,6 +26,8 @@ export const listenRoutes = new Hono<AppEnv>()
       throw notFound('callback', c.req.param('callbackID'));
     }
     const hub = deps.listenHub ?? hubOf(deps.store);
+    // a reverse proxy (nginx) that buffers answers would hold the events back
+    c.header('x-accel-buffering', 'no');
     return streamSSE(c, (stream) =>
       runListener(stream, principal.accountId, callbackId, {
         store: deps.store,
