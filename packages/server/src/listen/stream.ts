@@ -1,7 +1,7 @@
 // One `tidings listen` stream (GET /v1/callback/{id}/listen): it holds the callback (the worker
 // leaves its deliveries alone meanwhile), leases the callback's due deliveries, prepares them as the
 // worker does (expression, body, signature) and hands them out as `message` events. The listener
-// reports each answer with POST /v1/callback/{id}/listen/{deliveryID} (report.ts).
+// reports each answer with POST /v1/callback/{id}/listen/{deliveryID} (routes/listen.ts).
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { Clock } from '../clock.ts';
 import { storeFault } from '../db/faults.ts';
@@ -46,7 +46,10 @@ export async function runListener(stream: SSEStreamingApi, accountId: number, ca
   const outstanding = new Map<number, number>();
   let closed = false;
   let wakeUp: (() => void) | null = null;
+  // a wake while the stream is busy claiming is not lost: it looks again before it sleeps
+  let woken = false;
   const wake = () => {
+    woken = true;
     wakeUp?.();
     wakeUp = null;
   };
@@ -73,6 +76,7 @@ export async function runListener(stream: SSEStreamingApi, accountId: number, ca
     // the hold a heartbeat renews (tried again on the next turn if the store was away)
     let holdDue = false;
     while (!closed) {
+      woken = false;
       const now = clock.now();
       if (now - lastBeat >= heartbeatMs) {
         lastBeat = now;
@@ -95,7 +99,7 @@ export async function runListener(stream: SSEStreamingApi, accountId: number, ca
         // the store away: the stream stays (heartbeats go on) and looks again; what was leased comes again
         if (storeFault(error) === null) throw error;
       }
-      if (batch.length > 0 && batch.length === room) continue;
+      if (woken || (batch.length > 0 && batch.length === room)) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, Math.min(POLL_MS, lastBeat + heartbeatMs - clock.now())));
         wakeUp = () => {
