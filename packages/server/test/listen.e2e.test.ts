@@ -1,7 +1,7 @@
-// `tidings listen` end to end: the real server process (on the embedded store, or on PostgreSQL in
-// the postgres project), the real CLI of @tidings/client as a child process, and a real local
-// receiver. The callbacks point at a host that does not exist: an attempt that went there instead of
-// to the listener would show in the delivery log (`via: url`, a failure).
+// `tidings listen` end to end: the real server process (on the embedded store; on PostgreSQL in the
+// postgres project, an `api` and a `worker` process), the real CLI of @tidings/client as a child
+// process, and a real local receiver. The callbacks point at a host that does not exist: an attempt
+// that went there instead of to the listener would show in the delivery log (`via: url`, a failure).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tidings-listen-'));
 let database: TestDatabase | null = null;
 let env: Record<string, string>;
 let server: Started;
+let worker: Started | null = null;
 let base: string;
 let receiver: Receiver;
 const listeners: Started[] = [];
@@ -43,11 +44,15 @@ beforeAll(async () => {
     TIDINGS_LISTEN_HEARTBEAT_MS: String(HEARTBEAT_MS),
     LOG_LEVEL: 'warn',
   };
+  // on PostgreSQL the stream is held by an `api` process while a `worker` process claims deliveries
   server = await startProcess(process.execPath, ['src/main.ts'], {
     cwd: serverDir,
-    env,
+    env: { ...env, ...(database !== null && { TIDINGS_ROLE: 'api' }) },
     ready: /listening on (http:\/\/[^\s]+)[\s\S]*\n  token /,
   });
+  if (database !== null) {
+    worker = await startProcess(process.execPath, ['src/main.ts'], { cwd: serverDir, env: { ...env, TIDINGS_ROLE: 'worker' }, ready: /worker started/ });
+  }
   base = (server as Started & { match: RegExpMatchArray }).match[1] as string;
   receiver = await startReceiver();
 }, 60_000);
@@ -60,6 +65,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await server?.stop('SIGTERM');
+  await worker?.stop('SIGTERM');
   await receiver?.close();
   await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
