@@ -40,6 +40,10 @@ async function main(): Promise<number> {
     console.error(command === undefined || command === '--help' ? USAGE : `unknown command: ${command}\n\n${USAGE}`);
     return command === '--help' ? 0 : 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   const options = parse(rest);
   if (typeof options === 'string') {
     console.error(`tidings listen: ${options}\n\n${USAGE}`);
