@@ -11,6 +11,8 @@ const postgresOnly = ['src/db/postgres/**/*.test.ts', 'src/queue/postgres/**/*.t
 const harnessSuites = globSync(allTests, { cwd: import.meta.dirname }).filter((file) =>
   readFileSync(`${import.meta.dirname}/${file}`, 'utf8').includes('createHarness('),
 );
+// end-to-end suites that start the server on the store their project provides
+const bothStores = ['test/listen.e2e.test.ts'];
 
 const unavailable = postgresUnavailableReason();
 if (unavailable !== null) {
@@ -34,7 +36,7 @@ export default defineConfig({
         ? [
             {
               extends: true,
-              test: { name: 'postgres', include: [...harnessSuites, ...postgresOnly], provide: { tidingsStore: 'postgres' as const } },
+              test: { name: 'postgres', include: [...harnessSuites, ...bothStores, ...postgresOnly], provide: { tidingsStore: 'postgres' as const } },
             },
           ]
         : []),

@@ -2,6 +2,7 @@
 export { createTidingsClient, type TidingsClient, type TidingsClientOptions } from './client.ts';
 export { paginate, type ListItem, type ListPath, type PaginateInit } from './paginate.ts';
 export { TidingsApiError } from './api-error.ts';
+export { listen, ListenRefusedError, type ListenedMessage, type ListenOptions } from './listen.ts';
 export {
   verifyWebhook,
   WebhookVerificationError,

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProcess } from './support/processes.ts';
+import { startReceiver } from './support/receiver.ts';
 import { startMock, startServer } from './support/targets.ts';
+import { verifyWebhook } from '../src/index.ts';
 
 const run = promisify(execFile);
 const clientDir = fileURLToPath(new URL('..', import.meta.url));
@@ -118,6 +121,43 @@ describe('a consumer project that installs the packed package with npm', () => {
         webhook: { format: 'application/xml', type: 'profile', action: 'create', profileMatches: true, company: 'Apple & Co', previous: null },
       });
     } finally {
+      await server.stop();
+    }
+  }, 40_000);
+
+  it('runs `tidings listen` from the package (npx): a change reaches a local receiver, signed', async () => {
+    const server = await startServer();
+    const received: Array<{ headers: Record<string, string>; body: string }> = [];
+    const receiver = await startReceiver(async (request, body, response) => {
+      received.push({ headers: request.headers as Record<string, string>, body: body.toString('utf8') });
+      response.writeHead(200).end('ok');
+    });
+    const api = async (path: string, body: unknown) => {
+      const response = await fetch(`${server.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return (await response.json()) as { ID: string; secret: string };
+    };
+    let listener: Awaited<ReturnType<typeof startProcess>> | null = null;
+    try {
+      const database = await api('/databases', { name: 'listened' });
+      const callback = await api(`/database/${database.ID}/callbacks`, { url: 'https://hooks.tidings-consumer-test.invalid/' });
+      listener = await startProcess('npx', ['--no-install', 'tidings', 'listen', '--callback', callback.ID, '--forward-to', `${receiver.url}/hooks`], {
+        cwd: projectDir,
+        env: { TIDINGS_URL: server.baseUrl, TIDINGS_TOKEN: server.token },
+        ready: /listening to callback/,
+      });
+      await api(`/database/${database.ID}/profiles`, { fields: { email: 'a@example.com' } });
+      for (let tries = 0; received.length === 0 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const [message] = received;
+      expect(message).toBeDefined();
+      const verified = await verifyWebhook({ secret: callback.secret, headers: message!.headers, body: message!.body });
+      expect(verified).toMatchObject({ type: 'profile', action: 'create', fields: { email: 'a@example.com' } });
+    } finally {
+      await listener?.stop();
+      await receiver.close();
       await server.stop();
     }
   }, 40_000);

@@ -12,6 +12,7 @@ import { callbackRoutes } from './routes/callbacks.ts';
 import { collectionRoutes } from './routes/collections.ts';
 import { databaseRoutes } from './routes/databases.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
+import { listenRoutes } from './routes/listen.ts';
 import { profileRoutes } from './routes/profiles.ts';
 import { subprofileRoutes } from './routes/subprofiles.ts';
 import { storeFault, type StoreFault } from './db/faults.ts';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   v1.route('/', subprofileRoutes);
   v1.route('/', callbackRoutes);
   v1.route('/', deliveryRoutes);
+  v1.route('/', listenRoutes);
   app.route('/v1', v1);
 
   app.notFound((c) =>

@@ -23,6 +23,8 @@ export interface Config {
   requestTimeoutMs: number;
   secretGraceSeconds: number;
   deliveryRetentionDays: number;
+  /** how often a `tidings listen` stream sends a heartbeat; a listener holds its callback for three */
+  listenHeartbeatMs: number;
   mockPort: number;
   /** where /metrics is served (its own listener, on HOST); null: not served */
   metricsPort: number | null;
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: integer(env, 'TIDINGS_REQUEST_TIMEOUT_MS', 30000, 1000, 300000),
     secretGraceSeconds: integer(env, 'TIDINGS_SECRET_GRACE_SECONDS', 86400, 0, 30 * 86400),
     deliveryRetentionDays: integer(env, 'TIDINGS_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
+    listenHeartbeatMs: integer(env, 'TIDINGS_LISTEN_HEARTBEAT_MS', 10000, 100, 60000),
     mockPort: integer(env, 'MOCK_PORT', 4010, 0, 65535),
     metricsPort: env.TIDINGS_METRICS_PORT?.trim() ? integer(env, 'TIDINGS_METRICS_PORT', 0, 0, 65535) : null,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),

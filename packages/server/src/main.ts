@@ -1,6 +1,7 @@
 // The process: read config, open the store, serve HTTP and run the worker, shut down gracefully.
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { ListenHub } from './listen/hub.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createSender } from './receiver/sender.ts';
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
   worker?.start();
 
   let server: ReturnType<typeof serve> | null = null;
+  const listenHub = new ListenHub(store);
   if (config.role !== 'worker') {
     const app = createApp({
       store,
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
       version: VERSION,
       docsHtml: loadDocsHtml,
       faultLog,
+      listenHub,
       ...(metrics !== null && { metrics }),
       log,
       ...(tracing !== null && { tracing }),
@@ -147,6 +150,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => fail('shutdown took longer than 20 s; exiting'), 20_000);
     force.unref();
     if (server) {
+      // a listener's stream would hold the server open; its listener reconnects to another process
+      listenHub.closeAll();
       const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await closed;

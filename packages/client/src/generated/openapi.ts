@@ -525,6 +525,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/callback/{callbackID}/listen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
+                 * @example 21
+                 */
+                callbackID: components["parameters"]["callbackID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Listen to a callback's messages (Server-Sent Events)
+         * @description Opens a `text/event-stream` that hands the callback's messages to the caller instead of sending
+         *     them to the callback's URL: what `tidings listen --callback <id> --forward-to <local URL>` uses to
+         *     bring real messages to a developer's machine, which the server need not reach. Only a token that
+         *     may write to the callback can listen (a read-only one gets 403 `forbidden`).
+         *
+         *     **While a listener is connected** the worker sends none of the callback's messages to its URL;
+         *     each message due goes to one listener as a `message` event, leased to it for the delivery
+         *     timeout plus 10 seconds. The listener POSTs it with the headers given (the real
+         *     `webhook-id`, `webhook-timestamp` and `webhook-signature`) to its target and reports the answer
+         *     with `POST /callback/{callbackID}/listen/{deliveryID}`: it is recorded as the delivery's attempt
+         *     (`via: listener` in the attempt log), and a failure is retried on the normal schedule, to a
+         *     listener again while one is connected.
+         *
+         *     The callback's `listenedUntil` shows until when listeners hold it.
+         *
+         *     **Several listeners** on one callback share its messages: each message goes to one of them.
+         *
+         *     **When the listener goes away** (closed, crashed, network lost) nothing is lost: a message it was
+         *     handed but did not report is handed out again when its lease runs out, with the same
+         *     `webhook-id`; a listener that reconnects within 30 seconds gets the callback's messages again,
+         *     and the messages wait for it meanwhile; after 30 seconds without a listener they go to the
+         *     callback's URL again. Resuming needs no `Last-Event-ID`: the server knows which messages are
+         *     leased and which are reported, so a listener that reconnects after a dropped connection gets
+         *     neither a message it already holds (its lease still runs, and its report is still accepted) nor
+         *     one already reported. Event IDs are the delivery IDs.
+         *
+         *     Events: `listening` once at the start (`{"callback":"21","heartbeatMs":10000}`), then a
+         *     `message` for each message, whose `data` is JSON: `delivery` (ID), `webhookId`, `attempt` (1 for
+         *     the first), `lease` (what the report must quote), `timeoutMs` (how long the target may take),
+         *     `headers` and `body` (exactly what to POST). A comment line (`: heartbeat`) comes every
+         *     `heartbeatMs`; a listener that hears nothing for two of them should reconnect.
+         */
+        get: operations["listenCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/callback/{callbackID}/listen/{deliveryID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
+                 * @example 21
+                 */
+                callbackID: components["parameters"]["callbackID"];
+                /**
+                 * @description The delivery's ID, a decimal string. A value that is not a decimal ID is answered with 400 `delivery_id_invalid`; an unknown ID, or the ID of another account's delivery, with 404 `delivery_not_found`.
+                 * @example 9001
+                 */
+                deliveryID: components["parameters"]["deliveryID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report what a listener's target answered
+         * @description Records the attempt a listener (`GET /callback/{callbackID}/listen`) made with a message it was handed, as any attempt is recorded: a 2xx answer delivers it; anything else (or no answer) is a failure retried on the callback's schedule, a 410 Gone disables the callback. The attempt shows in the delivery's log with `via: listener`. The answer is the delivery as it now is. A report whose `lease` no longer holds (it ran out and the message was handed out again, or it was reported already) is refused with 409 `listen_lease_lost` and changes nothing.
+         */
+        post: operations["reportListenedAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/delivery/{deliveryID}": {
         parameters: {
             query?: never;
@@ -725,12 +812,13 @@ export interface components {
          *     | `fields_limit_reached` | 400 | After the update the profile or subprofile would hold more than one request may send: over 1,000 fields, or fields larger than the body limit (1 MB by default) as JSON. Nothing was changed. |
          *     | `idempotency_key_reused` | 409 | The `Idempotency-Key` was sent with another request in the last 24 hours; use a new key for a new request. |
          *     | `idempotency_key_in_use` | 409 | The first request with this `Idempotency-Key` is still being carried out; send it again in a moment. |
+         *     | `listen_lease_lost` | 409 | A listener reported an attempt whose lease ran out (the message was handed out again) or that was reported already. |
          *     | `store_unavailable` | 503 | The server cannot reach its store (PostgreSQL restarting or unreachable, a statement past its time limit); nothing was changed; retry after `Retry-After` seconds. |
          *     | `insufficient_storage` | 507 | The store has no space left to write; nothing was changed; reads and queued deliveries go on; retry after `Retry-After` seconds. |
          *     | `service_unavailable` | 503 | The contract mock is still starting (the mock only). |
          * @enum {string}
          */
-        ErrorCode: "invalid_access_token" | "forbidden" | "invalid_body" | "unknown_property" | "invalid_parameter" | "unsupported_media_type" | "payload_too_large" | "rate_limited" | "not_found" | "database_id_invalid" | "collection_id_invalid" | "profile_id_invalid" | "subprofile_id_invalid" | "callback_id_invalid" | "delivery_id_invalid" | "database_not_found" | "collection_not_found" | "profile_not_found" | "subprofile_not_found" | "callback_not_found" | "delivery_not_found" | "expression_invalid" | "expression_too_long" | "url_invalid" | "url_not_allowed" | "callback_limit_reached" | "fields_limit_reached" | "idempotency_key_reused" | "idempotency_key_in_use" | "store_unavailable" | "insufficient_storage" | "service_unavailable";
+        ErrorCode: "invalid_access_token" | "forbidden" | "invalid_body" | "unknown_property" | "invalid_parameter" | "unsupported_media_type" | "payload_too_large" | "rate_limited" | "not_found" | "database_id_invalid" | "collection_id_invalid" | "profile_id_invalid" | "subprofile_id_invalid" | "callback_id_invalid" | "delivery_id_invalid" | "database_not_found" | "collection_not_found" | "profile_not_found" | "subprofile_not_found" | "callback_not_found" | "delivery_not_found" | "expression_invalid" | "expression_too_long" | "url_invalid" | "url_not_allowed" | "callback_limit_reached" | "fields_limit_reached" | "idempotency_key_reused" | "idempotency_key_in_use" | "listen_lease_lost" | "store_unavailable" | "insufficient_storage" | "service_unavailable";
         /** @description Every error answer has this shape. */
         ErrorEnvelope: {
             error: {
@@ -897,6 +985,8 @@ export interface components {
             disabled: boolean;
             /** @description Why Tidings disabled the callback; `null` when it is enabled or was disabled through the API. */
             disabledReason: string | null;
+            /** @description Until when `tidings listen` listeners hold the callback (`GET /callback/{callbackID}/listen`): while this is in the future, its messages go to the listeners instead of its `url`. A listener holds it for three heartbeats (30 s) past its last one. `null` when it was never listened to; a time in the past means no listener now. */
+            listenedUntil: components["schemas"]["Timestamp"] | null;
             /**
              * Format: int64
              * @description Starts at 1 and goes up by one on every update.
@@ -1129,6 +1219,27 @@ export interface components {
             /** @description The deliveries on this page. */
             data: components["schemas"]["Delivery"][];
         };
+        /** @description What a listener's target answered to one message it was handed. */
+        ListenedAttempt: {
+            /** @description The `lease` of the `message` event the message came in. */
+            lease: string;
+            /**
+             * Format: int32
+             * @description The target's HTTP status; `null` when no answer arrived.
+             */
+            statusCode: number | null;
+            /**
+             * Format: int32
+             * @description How long the target took, in milliseconds.
+             */
+            durationMs: number;
+            /** @description The first 4 KB of the target's answer, as text; `null` when there was none. */
+            response: string | null;
+            /** @description Why no answer arrived (refused connection, timeout); `null` when one did. */
+            error: string | null;
+            /** @description The target's `Retry-After` header, honoured after a 429 or 503 as for any attempt. */
+            retryAfter?: string;
+        };
         /** @description One attempt to deliver a message (or, for a skipped delivery, the evaluation that stopped it). */
         DeliveryAttempt: {
             time: components["schemas"]["Timestamp"];
@@ -1146,6 +1257,11 @@ export interface components {
             error: string | null;
             /** @description The first 4 KB of the receiver's answer, as text; `null` when there was none. It comes from the receiver: treat it as untrusted input when displaying it. */
             response: string | null;
+            /**
+             * @description Where the message went: `url`, the callback's URL, sent by Tidings; `listener`, a `tidings listen` stream, which forwarded it to a developer's local target and reported the answer (`POST /callback/{callbackID}/listen/{deliveryID}`).
+             * @enum {string}
+             */
+            via: "url" | "listener";
         };
         /** @description A delivery with the message it carries and the log of its attempts. */
         DeliveryDetail: components["schemas"]["Delivery"] & {
@@ -1465,6 +1581,32 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description No callback with this ID in your account (`callback_not_found`, checked first), or no delivery with this ID for the callback (`delivery_not_found`). An ID of another account's callback or delivery is answered the same way, so the answer never reveals whether it exists. */
+        CallbackOrDeliveryNotFound: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description The lease the report quotes no longer holds: it ran out and the message was handed out again, or the attempt was reported already. Nothing was recorded. */
+        ListenLeaseLost: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3226,6 +3368,95 @@ export interface operations {
             404: components["responses"]["CallbackNotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    listenCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
+                 * @example 21
+                 */
+                callbackID: components["parameters"]["callbackID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream of the callback's messages. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CallbackNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    reportListenedAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Any unique value of your choosing (a UUID, say) that makes this request safe to send again. The first request with a key is carried out and its answer kept for 24 hours; the same request sent again with the same key gets that answer, with `Idempotent-Replayed: true`, and changes nothing. The same key with another method, path or body is refused with 409 `idempotency_key_reused`. An answer the server could not give (503, 507) is not kept, and a minute later the key is free again (until then it answers 409 `idempotency_key_in_use`: a connection lost at the moment of a commit can leave the first request done). Keys are your account's own.
+                 * @example 5f0c8e1e-4f4a-4c7b-9a55-3b1f2a6d9e10
+                 */
+                "Idempotency-Key"?: components["parameters"]["idempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The callback's ID, a decimal string. A value that is not a decimal ID is answered with 400 `callback_id_invalid`; an unknown ID, or the ID of another account's callback, with 404 `callback_not_found`.
+                 * @example 21
+                 */
+                callbackID: components["parameters"]["callbackID"];
+                /**
+                 * @description The delivery's ID, a decimal string. A value that is not a decimal ID is answered with 400 `delivery_id_invalid`; an unknown ID, or the ID of another account's delivery, with 404 `delivery_not_found`.
+                 * @example 9001
+                 */
+                deliveryID: components["parameters"]["deliveryID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListenedAttempt"];
+            };
+        };
+        responses: {
+            /** @description The attempt is recorded. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CallbackOrDeliveryNotFound"];
+            409: components["responses"]["ListenLeaseLost"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     getDelivery: {

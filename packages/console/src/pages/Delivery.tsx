@@ -84,6 +84,12 @@ export function DeliveryPage({ deliveryID }: { deliveryID: string }) {
                         <dd>{attempt.statusCode ?? <span className="muted">no answer</span>}</dd>
                         <dt>Duration</dt>
                         <dd>{attempt.durationMs} ms</dd>
+                        {attempt.via === 'listener' ? (
+                          <>
+                            <dt>Via</dt>
+                            <dd>a listener (tidings listen)</dd>
+                          </>
+                        ) : null}
                         {attempt.error ? (
                           <>
                             <dt>Error</dt>

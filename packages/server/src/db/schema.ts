@@ -80,6 +80,8 @@ export interface CallbacksTable {
   /** attempts in a row that got no answer at all (refused, reset, timed out): see queue/throttle.ts */
   unreachable_streak: Generated<number>;
   breaker_trips: Generated<number>;
+  /** epoch ms until which a `tidings listen` stream holds the callback (listen/), else null */
+  listened_until: Generated<number | null>;
   created: string;
   modified: string;
 }
@@ -134,6 +136,8 @@ export interface DeliveryAttemptsTable {
   duration_ms: number;
   error: string | null;
   response: string | null;
+  /** 'listener' for an attempt a `tidings listen` made; null for one sent to the callback's URL */
+  via: Generated<string | null>;
 }
 
 export interface IdempotencyKeysTable {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { ExpressionSandbox } from '../expression/index.ts';
+import type { ListenHub } from '../listen/hub.ts';
 import type { AllowedNetworks } from '../net/networks.ts';
 import type { Principal, Store } from '../records/store.ts';
 import type { Metrics } from '../metrics.ts';
@@ -26,6 +27,8 @@ export interface AppDeps {
   log?: Log;
   /** a span per API request (tracing.ts), when tracing is on */
   tracing?: Tracing;
+  /** the process's `tidings listen` streams (main.ts closes them at shutdown); one per store when not given */
+  listenHub?: ListenHub;
   /** serves the Redoc page at /docs when given */
   docsHtml?: () => string | null;
 }

@@ -88,7 +88,7 @@ export class Claims {
       trx,
       'claimScan',
       () => this.#claimScan(trx, now, saturated, sqliteScan ? sql.lit(CLAIM_SCAN_MOST) : scanLimit),
-      sqliteScan ? [now, now, saturated, ...OPEN_STATUSES] : [now, now, saturated, ...OPEN_STATUSES, scanLimit],
+      sqliteScan ? [now, now, saturated, now, ...OPEN_STATUSES] : [now, now, saturated, now, ...OPEN_STATUSES, scanLimit],
       (row) => {
         if (++scanned > scanLimit) return false;
         const used = (busy.get(row.callback_id) ?? 0) + (taken.get(row.callback_id) ?? 0);
@@ -184,7 +184,8 @@ export class Claims {
 
   /**
    * The deliveries a claim may take, earliest due first: due, not leased, not of a callback the
-   * worker already keeps busy to its limit (a slow receiver cannot take every slot), and not waiting
+   * worker already keeps busy to its limit (a slow receiver cannot take every slot), not of a callback
+   * a listener holds, and not waiting
    * behind an earlier open delivery of the same profile (ordering "profile"). The scan is bounded and
    * walks the due index in order, so a claim costs the same with a backlog of a million as with ten.
    */
@@ -195,6 +196,14 @@ export class Claims {
       .where('d.next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
       .where((eb) => eb.not(this.#oneOf(eb.ref('d.callback_id'), saturated)))
+      // a callback a `tidings listen` stream holds gets its deliveries through the stream (listen/)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('callbacks as listened').select('listened.id').whereRef('listened.id', '=', 'd.callback_id').where('listened.listened_until', '>=', now),
+          ),
+        ),
+      )
       .where((eb) =>
         eb.or([
           eb('d.ordering_key', 'is', null),

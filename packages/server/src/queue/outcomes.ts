@@ -81,8 +81,9 @@ export class Outcomes {
           duration_ms: attempt.durationMs,
           error: attempt.error,
           response: attempt.response,
+          via: attempt.via ?? null,
         }),
-      [outcome.deliveryId, attempt.time, attempt.statusCode, attempt.durationMs, attempt.error, attempt.response],
+      [outcome.deliveryId, attempt.time, attempt.statusCode, attempt.durationMs, attempt.error, attempt.response, attempt.via ?? null],
     );
     if (Number(recorded.retry_requested) !== 0) await applyRetryRequest(trx, queued, outcome, status, now);
   }

@@ -59,6 +59,8 @@ export interface AttemptRecord {
   durationMs: number;
   error: string | null;
   response: string | null;
+  /** 'listener' when a `tidings listen` made the attempt (listen/); absent when the worker sent it */
+  via?: 'listener';
 }
 
 /**

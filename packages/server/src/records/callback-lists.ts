@@ -19,10 +19,11 @@ export function callbackJson(dialect: Dialect): RawBuilder<JsonText<Callback>> {
         callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method",
         callbacks.database_id::text as "database", callbacks.collection_id::text as "collection",
         callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.rate_limit as "rateLimit", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason",
-        callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c)`
+        to_char(to_timestamp(callbacks.listened_until / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "listenedUntil", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c)`
     : sql<JsonText<Callback>>`json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action,
         'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit,
-        'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version,
+        'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason,
+        'listenedUntil', strftime('%Y-%m-%d %H:%M:%S', listened_until / 1000, 'unixepoch'), 'version', version,
         'created', created, 'modified', modified)`;
 }
 

@@ -71,6 +71,7 @@ export class Deliveries {
         durationMs: attempt.duration_ms,
         error: attempt.error !== null && attempt.error.length > LONGEST_ERROR ? `${attempt.error.slice(0, LONGEST_ERROR - 1)}…` : attempt.error,
         response: attempt.response,
+        via: attempt.via === 'listener' ? ('listener' as const) : ('url' as const),
       })),
     };
   }

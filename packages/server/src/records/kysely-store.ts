@@ -18,6 +18,7 @@ import { exportTables, importTables, type TableName, type TableRows } from '../d
 import { Claims } from '../queue/claims.ts';
 import { queueDepth } from '../queue/depth.ts';
 import { Enqueue } from '../queue/enqueue.ts';
+import { ListenerQueue } from '../queue/listeners.ts';
 import { Outcomes } from '../queue/outcomes.ts';
 import { Pruning } from '../queue/prune.ts';
 import { Replays, RetryRequests, type ReplayWindow } from '../queue/retries.ts';
@@ -65,6 +66,7 @@ export class KyselyStore implements Store {
   readonly #pruning: Pruning;
   readonly idempotency: IdempotencyKeys;
   readonly throttles: Throttles;
+  readonly listeners: ListenerQueue;
   readonly #replays: Replays;
 
   constructor(options: KyselyStoreOptions) {
@@ -89,6 +91,7 @@ export class KyselyStore implements Store {
     this.#pruning = new Pruning(connection);
     this.idempotency = new IdempotencyKeys(connection);
     this.throttles = new Throttles(connection);
+    this.listeners = new ListenerQueue(connection);
     this.#replays = new Replays(connection);
   }
 

@@ -56,6 +56,7 @@ export const toCallback = (row: CallbackRow, nowMs?: number): Callback => ({
   rateLimit: row.rate_limit,
   disabled: row.disabled === 1,
   disabledReason: row.disabled_reason,
+  listenedUntil: row.listened_until === null ? null : formatTimestamp(Number(row.listened_until)),
   version: row.version,
   created: row.created,
   modified: row.modified,

@@ -6,6 +6,7 @@ import type { Signing } from '../secrets.ts';
 import type { ReplayWindow } from '../queue/retries.ts';
 import type { IdempotencyKeys } from './idempotency.ts';
 import type { Throttles } from '../queue/throttle.ts';
+import type { ListenerQueue } from '../queue/listeners.ts';
 import type {
   Callback,
   CallbackCreate,
@@ -197,6 +198,9 @@ export interface Store {
   queueDepth(): Promise<QueueDepth>;
   /** Drops finished deliveries older than `olderThanMs`, and idempotency keys past their 24 hours. */
   pruneDeliveries(olderThanMs: number): Promise<number>;
+
+  /** the deliveries of callbacks held by `tidings listen` streams (queue/listeners.ts) */
+  readonly listeners: ListenerQueue;
 
   /** the answers kept for Idempotency-Key (idempotency.ts) */
   readonly idempotency: Pick<IdempotencyKeys, 'claim' | 'finish'>;

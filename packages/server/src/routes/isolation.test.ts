@@ -70,7 +70,7 @@ describe('isolation between accounts', () => {
   );
 
   it.each(operations.filter((operation) => operation.method === 'GET').map((operation) => [operation.operationId, operation] as const))(
-    '%s with a read-only token of the same account reads, unless it is a signing secret',
+    '%s with a read-only token of the same account reads, unless it is a signing secret or a listen stream',
     async (_name, operation) => {
       const account = await h.store.findAccount('first');
       const token = `tid_readonly_get_${operation.operationId}`;
@@ -79,6 +79,9 @@ describe('isolation between accounts', () => {
       if (operation.operationId === 'getCallbackSecret') {
         expect(response.status).toBe(403);
         expect(response.text).not.toContain('whsec_');
+      } else if (operation.operationId === 'listenCallback') {
+        // listening takes the callback's messages from its URL: a change, for a token that may write
+        expect(response).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
       } else {
         expect(response.status, response.text).toBe(200);
       }

@@ -31,7 +31,7 @@ export function leaseFor(deliveryTimeoutMs: number): number {
   return deliveryTimeoutMs + 10_000;
 }
 
-type Prepared =
+export type Prepared =
   | { kind: 'send'; body: string; headers: Record<string, string> }
   | { kind: 'discard' }
   | { kind: 'record'; outcome: AttemptOutcome };
@@ -68,7 +68,7 @@ export async function attempt(delivery: DueDelivery, options: AttemptOptions, se
 }
 
 /** Decides whether to send at all, and builds the signed request when it does. */
-async function prepare(delivery: DueDelivery, options: AttemptOptions): Promise<Prepared> {
+export async function prepare(delivery: DueDelivery, options: Pick<AttemptOptions, 'clock' | 'sandbox' | 'userAgent'>): Promise<Prepared> {
   const { callback } = delivery;
   if (callback.disabled) {
     return { kind: 'record', outcome: unsent(delivery, 'exhausted', 'not sent: the callback is disabled', options.clock) };

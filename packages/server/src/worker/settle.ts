@@ -13,7 +13,12 @@ export interface SettleOptions {
   retryScheduleSeconds: readonly number[];
 }
 
-export function settle(delivery: DueDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
+/** What settling needs of a delivery: a listener's report (listen/) has no more than this. */
+export type SettledDelivery = Pick<DueDelivery, 'id' | 'attempts' | 'retryBase' | 'leaseUntil'> & {
+  callback: Pick<DueDelivery['callback'], 'id' | 'rateLimit' | 'rate' | 'unreachable'>;
+};
+
+export function settle(delivery: SettledDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
   return isSuccess(result) ? succeeded(delivery, result, options.clock) : failed(delivery, result, options);
 }
 
@@ -32,7 +37,7 @@ export function unsent(delivery: DueDelivery, status: 'exhausted' | 'skipped', e
   };
 }
 
-function succeeded(delivery: DueDelivery, result: SendResult, clock: Clock): AttemptOutcome {
+function succeeded(delivery: SettledDelivery, result: SendResult, clock: Clock): AttemptOutcome {
   return {
     deliveryId: delivery.id,
     leaseUntil: delivery.leaseUntil,
@@ -50,7 +55,7 @@ function succeeded(delivery: DueDelivery, result: SendResult, clock: Clock): Att
  * A failure's retry. Whether the callback has now failed for too long is not decided here: the store
  * does that when it records the outcome, from the callback as it is then (see AttemptOutcome).
  */
-function failed(delivery: DueDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
+function failed(delivery: SettledDelivery, result: SendResult, options: SettleOptions): AttemptOutcome {
   const now = options.clock.now();
   const disableCallback = result.statusCode === 410 ? `disabled after the receiver answered 410 Gone at ${formatTimestamp(now)}` : null;
   const retryAfterSeconds = result.statusCode === 429 || result.statusCode === 503 ? parseRetryAfter(result.retryAfter, now) : null;
@@ -86,7 +91,7 @@ function failed(delivery: DueDelivery, result: SendResult, options: SettleOption
  * success raises its lowered rate; a Retry-After pauses any callback; no answer at all counts toward
  * the circuit breaker, and an answer after such attempts ends their streak.
  */
-function throttleSignal(delivery: DueDelivery, result: SendResult, retryAfterSeconds: number | null, now: number): ThrottleSignal | null {
+function throttleSignal(delivery: SettledDelivery, result: SendResult, retryAfterSeconds: number | null, now: number): ThrottleSignal | null {
   const { rateLimit, rate, unreachable } = delivery.callback;
   const answered = result.statusCode !== null;
   const slowDown = rateLimit !== null && (result.timedOut === true || SLOW_DOWN_STATUSES.has(result.statusCode ?? 0));
@@ -98,7 +103,7 @@ function throttleSignal(delivery: DueDelivery, result: SendResult, retryAfterSec
 }
 
 /** What the attempt log says of it: the rate it lowers and the pause it starts. */
-function throttleNote(delivery: DueDelivery, throttle: ThrottleSignal): string {
+function throttleNote(delivery: SettledDelivery, throttle: ThrottleSignal): string {
   const parts: string[] = [];
   if (throttle.slowDown) {
     const lowered = Math.max((delivery.callback.rate ?? 0) / 2, MIN_RATE);

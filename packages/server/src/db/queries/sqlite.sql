@@ -25,13 +25,13 @@ select "deliveries"."id", "deliveries"."webhook_id", "deliveries"."event_key", "
 select "callback_id", "secret" from "callback_secrets" where "callback_id" in (select value from json_each(?)) and ("expires_at" is null or "expires_at" > ?) order by "id" desc;
 
 -- claimScan
-select "d"."id", "d"."callback_id" from "deliveries" as "d" where "d"."next_attempt_at" <= ? and ("d"."lease_until" is null or "d"."lease_until" < ?) and not "d"."callback_id" in (select value from json_each(?)) and ("d"."ordering_key" is null or not exists (select "earlier"."id" from "deliveries" as "earlier" where "earlier"."callback_id" = "d"."callback_id" and "earlier"."ordering_key" = "d"."ordering_key" and "earlier"."id" < "d"."id" and "earlier"."status" in (?, ?))) order by "d"."next_attempt_at", "d"."id" limit 400;
+select "d"."id", "d"."callback_id" from "deliveries" as "d" where "d"."next_attempt_at" <= ? and ("d"."lease_until" is null or "d"."lease_until" < ?) and not "d"."callback_id" in (select value from json_each(?)) and not exists (select "listened"."id" from "callbacks" as "listened" where "listened"."id" = "d"."callback_id" and "listened"."listened_until" >= ?) and ("d"."ordering_key" is null or not exists (select "earlier"."id" from "deliveries" as "earlier" where "earlier"."callback_id" = "d"."callback_id" and "earlier"."ordering_key" = "d"."ordering_key" and "earlier"."id" < "d"."id" and "earlier"."status" in (?, ?))) order by "d"."next_attempt_at", "d"."id" limit 400;
 
 -- collectionCallbacks:count
 select count(*) as "n" from "callbacks" where "collection_id" = ?;
 
 -- collectionCallbacks:page
-select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "collection_id" = ? order by "id" limit ? offset ?;
+select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'listenedUntil', strftime('%Y-%m-%d %H:%M:%S', listened_until / 1000, 'unixepoch'), 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "collection_id" = ? order by "id" limit ? offset ?;
 
 -- collectionCallbacksTag
 select "databases"."callbacks_tag" from "collections" inner join "databases" on "databases"."id" = "collections"."database_id" where "collections"."id" = ? and "collections"."account_id" = ?;
@@ -46,7 +46,7 @@ update "databases" set "callback_count" = "callback_count" + ? where "id" = ?;
 select count(*) as "n" from "callbacks" where "database_id" = ? and "collection_id" is null;
 
 -- databaseCallbacks:page
-select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "database_id" = ? and "collection_id" is null order by "id" limit ? offset ?;
+select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'listenedUntil', strftime('%Y-%m-%d %H:%M:%S', listened_until / 1000, 'unixepoch'), 'version', version, 'created', created, 'modified', modified) as "json" from "callbacks" where "database_id" = ? and "collection_id" is null order by "id" limit ? offset ?;
 
 -- databaseCallbacksTag
 select "callbacks_tag" from "databases" where "id" = ? and "account_id" = ?;
@@ -58,7 +58,7 @@ update "callbacks" set "failing_since" = coalesce("failing_since", ?), "disabled
 update "callbacks" set "disabled" = ?, "disabled_reason" = ?, "modified" = ? where "id" = ? and "failing_since" = ? and "disabled" = ? returning "id";
 
 -- insertAttempt
-insert into "delivery_attempts" ("delivery_id", "time", "status_code", "duration_ms", "error", "response") values (?, ?, ?, ?, ?, ?);
+insert into "delivery_attempts" ("delivery_id", "time", "status_code", "duration_ms", "error", "response", "via") values (?, ?, ?, ?, ?, ?, ?);
 
 -- insertCallback
 insert into "callbacks" ("account_id", "database_id", "collection_id", "url", "expression", "action", "method", "ordering", "signing", "rate_limit", "disabled", "disabled_reason", "version", "failing_since", "created", "modified") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *;

@@ -235,4 +235,14 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       ALTER TABLE events ADD COLUMN traceparent TEXT;
     `,
   },
+  {
+    version: 11,
+    name: 'a callback may be listened to by `tidings listen`',
+    // listened_until: epoch ms until which a listener holds the callback (the worker leaves its
+    // deliveries to the listener's stream meanwhile); via: 'listener' on an attempt a listener made
+    sql: `
+      ALTER TABLE callbacks ADD COLUMN listened_until INTEGER;
+      ALTER TABLE delivery_attempts ADD COLUMN via TEXT;
+    `,
+  },
 ];

@@ -4,13 +4,15 @@
 -- and how many, $5 the most in flight per callback, $6 rows the scan reads at most, $7 candidates
 -- to lock at most, $8 deliveries to lease at most, $9 lease until
 WITH scanned AS MATERIALIZED (
-  -- due, not leased, not of a saturated callback, not waiting behind an earlier open delivery of the
+  -- due, not leased, not of a saturated or listened callback, not waiting behind an earlier open delivery of the
   -- same profile (ordering "profile"): a bounded walk of the due index, earliest first
   SELECT d.id, d.callback_id, d.next_attempt_at
   FROM deliveries d
   WHERE d.next_attempt_at <= $1
     AND (d.lease_until IS NULL OR d.lease_until < $1)
     AND d.callback_id <> ALL ($2::bigint[])
+    -- a callback a `tidings listen` stream holds gets its deliveries through the stream
+    AND NOT EXISTS (SELECT 1 FROM callbacks lc WHERE lc.id = d.callback_id AND lc.listened_until >= $1)
     AND (d.ordering_key IS NULL OR NOT EXISTS (
       SELECT 1 FROM deliveries earlier
       WHERE earlier.callback_id = d.callback_id AND earlier.ordering_key = d.ordering_key

@@ -3,13 +3,14 @@
 -- $1 delivery IDs, $2 sent, $3 callback IDs, $4 statuses, $5 next attempt at, $6 status codes,
 -- $7 attempt times, $8 durations in ms, $9 errors, $10 responses, $11 reasons to disable (410 Gone),
 -- $12 now (epoch ms), $13 stamp, $14 days of failing that disable a callback, $15 channel, $16 origin,
--- $17 the leases the attempts were made under
+-- $17 the leases the attempts were made under, $18 who made each attempt ('listener' for a
+-- `tidings listen`, null for the worker)
 WITH outcome AS (
   SELECT *
   FROM unnest($1::bigint[], $2::boolean[], $3::bigint[], $4::text[], $5::bigint[], $6::int[], $7::text[], $8::int[],
-              $9::text[], $10::text[], $11::text[], $17::bigint[])
+              $9::text[], $10::text[], $11::text[], $17::bigint[], $18::text[])
        WITH ORDINALITY AS o(delivery_id, sent, callback_id, status, next_attempt_at, status_code, time, duration_ms,
-                            error, response, disable_reason, lease_until, n)
+                            error, response, disable_reason, lease_until, via, n)
 ), folded AS (
   -- what the sent attempts mean for each callback (an UPDATE … FROM changes a row once): a 410 Gone
   -- disables it; the last attempt decides whether it is failing; a failing spell that has lasted
@@ -95,8 +96,8 @@ WITH outcome AS (
 ), attempted AS (
   -- only for deliveries that still exist: one deleted with its callback while it was attempted has
   -- nothing left to record this on
-  INSERT INTO delivery_attempts (delivery_id, time, status_code, duration_ms, error, response)
-  SELECT o.delivery_id, o.time, o.status_code, o.duration_ms, o.error, o.response
+  INSERT INTO delivery_attempts (delivery_id, time, status_code, duration_ms, error, response, via)
+  SELECT o.delivery_id, o.time, o.status_code, o.duration_ms, o.error, o.response, o.via
   FROM outcome o
   JOIN recorded r ON r.id = o.delivery_id
   ORDER BY o.n

@@ -32,6 +32,7 @@ export async function recordAttempts(
     signal.channel,
     signal.origin,
     outcomes.map((outcome) => outcome.leaseUntil),
+    outcomes.map((outcome) => outcome.attempt.via ?? null),
   ];
   for (let attempt = 1; ; attempt++) {
     try {
