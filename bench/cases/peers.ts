@@ -16,7 +16,7 @@ import { closedLoop, createDeliveryRig, messagesPerRun, openLoop, type ClosedLoo
 import { startCluster, type Cluster } from './postgres.ts';
 
 /** The peers' worker concurrency, the best of the sweep README.md describes (bench/peers/README.md). */
-export const peerConcurrency = { graphile: 32, bullmq: 32 };
+export const peerConcurrency = { graphile: 32, bullmq: 64 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

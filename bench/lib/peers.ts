@@ -19,6 +19,8 @@ export interface PeerSettings {
   connections: number;
   /** the worker's concurrency (README.md says how it was chosen) */
   concurrency: number;
+  /** more settings for the peer's processes (peers/sweep.ts tries graphile-worker's batching options) */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A service under test as the peers case drives it: Tidings or a peer. */
@@ -180,6 +182,7 @@ export async function startGraphilePeer(clusterUrl: string, postmasterPid: numbe
       PEER_SINK_URL: settings.sinkUrl,
       PEER_PROFILES: String(settings.profiles),
       PEER_CONCURRENCY: String(settings.concurrency),
+      ...settings.env,
     },
     settings,
     () => processTreeCpuSeconds(postmasterPid),
@@ -199,6 +202,7 @@ export async function startBullmqPeer(redis: Redis, settings: PeerSettings): Pro
       PEER_SINK_URL: settings.sinkUrl,
       PEER_PROFILES: String(settings.profiles),
       PEER_CONCURRENCY: String(settings.concurrency),
+      ...settings.env,
     },
     settings,
     () => redis.process.cpuSeconds(),
