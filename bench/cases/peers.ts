@@ -58,7 +58,10 @@ interface Kill {
   sameWebhookId: number;
 }
 
-/** At half the service's maximum, kill -9 the delivering process 40% into the run, start it again, drain. */
+/**
+ * Open loop at the service's maximum (so its worker has as many jobs in flight as it takes), kill -9 the
+ * delivering process 40% into the run, start it again at once, then wait for every confirmed message.
+ */
 async function killRun(context: BenchContext, sink: BenchProcess, service: DeliveryService, rate: number, drainMs: number): Promise<Kill> {
   const seconds = context.settings.quick ? 2 : 10;
   const count = Math.max(1, Math.round(rate * seconds));
@@ -89,6 +92,9 @@ interface Measured {
   service: DeliveryService;
   throughput: ClosedLoopDelivery[];
   latency: Latencies[];
+  /** the closed loop's median rate */
+  maximum: number;
+  /** half of it, for latency */
   rate: number;
   kill: Kill | null;
 }
@@ -131,7 +137,7 @@ export async function runPeers(context: BenchContext): Promise<CaseRow[]> {
     const warmups = [];
     for (const service of services) warmups.push(await closed(service, settings.deliveryWarmupMessages));
     const count = messagesPerRun(context, Math.min(...warmups.map((warmup) => warmup.messagesPerSecond)));
-    const measured: Measured[] = services.map((service) => ({ service, throughput: [], latency: [], rate: 0, kill: null }));
+    const measured: Measured[] = services.map((service) => ({ service, throughput: [], latency: [], maximum: 0, rate: 0, kill: null }));
     for (let round = 1; round <= settings.rounds; round++) {
       for (const entry of measured) entry.throughput.push(await closed(entry.service, count));
       context.log(
@@ -145,7 +151,8 @@ export async function runPeers(context: BenchContext): Promise<CaseRow[]> {
       );
     }
     for (const entry of measured) {
-      entry.rate = Math.max(10, Math.round((median(entry.throughput.map((run) => run.messagesPerSecond)) * 0.5) / 10) * 10);
+      entry.maximum = Math.max(10, Math.round(median(entry.throughput.map((run) => run.messagesPerSecond)) / 10) * 10);
+      entry.rate = Math.max(10, Math.round((entry.maximum * 0.5) / 10) * 10);
     }
     for (let round = 1; round <= settings.rounds; round++) {
       for (const entry of measured) {
@@ -162,7 +169,7 @@ export async function runPeers(context: BenchContext): Promise<CaseRow[]> {
     // Tidings re-claims a dead process's deliveries when their lease (25 s) ends
     const drainMs = settings.quick ? 5_000 : 75_000;
     for (const entry of measured) {
-      entry.kill = await killRun(context, sink, entry.service, entry.rate, drainMs);
+      entry.kill = await killRun(context, sink, entry.service, entry.maximum, drainMs);
       context.log(`peers: kill -9 of ${entry.service.name}: ${JSON.stringify(entry.kill)}`);
     }
     rows.push(...report(measured, drainMs));
@@ -223,7 +230,7 @@ function report(measured: Measured[], drainMs: number): CaseRow[] {
     const tidings = entry.service.name.startsWith('Tidings');
     rows.push(
       row({
-        name: `peers: kill -9 of ${entry.service.name}: confirmed, and missing ${drainMs / 1000} s after the load (${kill.sent} sent)`,
+        name: `peers: kill -9 of ${entry.service.name} at ${entry.maximum}/s: confirmed, and missing ${drainMs / 1000} s after the load (${kill.sent} sent)`,
         baseline: kill.confirmed,
         service: kill.lost,
         unit: 'messages',
