@@ -56,6 +56,8 @@ interface Kill {
   lost: number;
   duplicates: number;
   sameWebhookId: number;
+  /** jobs the dead worker still held after the drain, where the queue keeps its locks (null: it does not) */
+  held: number | null;
 }
 
 /**
@@ -71,6 +73,7 @@ async function killRun(context: BenchContext, sink: BenchProcess, service: Deliv
   const sending = loader.call<OpenLoopResult>('open', { target: service.updates, first, rate, durationSeconds: seconds, record: 'answered' });
   await sleep(seconds * 400);
   await service.killWorker();
+  if (service.heldJobs) context.log(`peers: kill -9 of ${service.name}: ${await service.heldJobs()} jobs locked by the dead worker after its restart`);
   const sent = await sending;
   // confirmed: the endpoint answered 2xx, so the update (and its message) was committed; a failed
   // request's time is NaN, which arrives as null over the IPC channel's JSON
@@ -85,7 +88,15 @@ async function killRun(context: BenchContext, sink: BenchProcess, service: Deliv
   const all = Array.from({ length: count }, (_, index) => first + index);
   const repeats = await sink.call<{ extra: number; sameWebhookId: number }>('duplicates', { numbers: all });
   context.log(`peers: kill -9 of ${service.name}: ${Date.now() - deadline + drainMs} ms from the end of the load to the last confirmed message or the drain's end`);
-  return { sent: count, confirmed: confirmed.length, lost: confirmed.length - received, duplicates: repeats.extra, sameWebhookId: repeats.sameWebhookId };
+  const held = service.heldJobs ? await service.heldJobs() : null;
+  return {
+    sent: count,
+    confirmed: confirmed.length,
+    lost: confirmed.length - received,
+    duplicates: repeats.extra,
+    sameWebhookId: repeats.sameWebhookId,
+    held,
+  };
 }
 
 interface Measured {
@@ -243,6 +254,17 @@ function report(measured: Measured[], drainMs: number): CaseRow[] {
         unit: 'messages',
       }),
     );
+    if (kill.held !== null) {
+      // sent (again, if the dead worker had POSTed them) when graphile-worker's 4-hour lock expires
+      rows.push(
+        row({
+          name: `peers: kill -9 of ${entry.service.name}: jobs still locked by the dead worker after the drain (run again when the 4 h lock expires)`,
+          baseline: kill.confirmed,
+          service: kill.held,
+          unit: 'jobs',
+        }),
+      );
+    }
   }
   return rows;
 }

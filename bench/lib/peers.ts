@@ -31,6 +31,8 @@ export interface DeliveryService {
   cpuSeconds(): number;
   /** kill -9 of the process that delivers, then a start of a new one on the same store */
   killWorker(): Promise<void>;
+  /** jobs still locked by a killed worker, where the queue keeps such locks (graphile-worker: 4 hours) */
+  heldJobs?(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ async function twoPartService(
   settings: PeerSettings,
   databaseCpu: () => number,
   cleanup: () => Promise<void>,
+  heldJobs?: () => Promise<number>,
 ): Promise<DeliveryService> {
   // the worker first: graphile-worker installs its schema when it starts
   let worker = await startPart(name, script, 'worker', env);
@@ -154,6 +157,7 @@ async function twoPartService(
       killedCpu += used;
       worker = await startPart(name, script, 'worker', env);
     },
+    ...(heldJobs && { heldJobs }),
     async stop() {
       await api.stop();
       await worker.stop();
@@ -187,6 +191,16 @@ export async function startGraphilePeer(clusterUrl: string, postmasterPid: numbe
     settings,
     () => processTreeCpuSeconds(postmasterPid),
     async () => undefined,
+    async () => {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ count: string }>('select count(*) from graphile_worker.jobs where locked_at is not null');
+        return Number(rows[0]?.count);
+      } finally {
+        await client.end();
+      }
+    },
   );
 }
 
