@@ -109,7 +109,7 @@ export async function createDeliveryRig(context: BenchContext, options: RigOptio
   }
 }
 
-export function waitTimeoutMs(count: number): number {
+function waitTimeoutMs(count: number): number {
   return 60_000 + count * 10;
 }
 

@@ -73,7 +73,7 @@ async function killRun(context: BenchContext, sink: BenchProcess, service: Deliv
   const sending = loader.call<OpenLoopResult>('open', { target: service.updates, first, rate, durationSeconds: seconds, record: 'answered' });
   await sleep(seconds * 400);
   await service.killWorker();
-  if (service.heldJobs) context.log(`peers: kill -9 of ${service.name}: ${await service.heldJobs()} jobs locked by the dead worker after its restart`);
+  if (service.heldJobs) context.log(`peers: kill -9 of ${service.name}: ${await service.heldJobs()} jobs locked just after the restart (the new worker's too)`);
   const sent = await sending;
   // confirmed: the endpoint answered 2xx, so the update (and its message) was committed; a failed
   // request's time is NaN, which arrives as null over the IPC channel's JSON
