@@ -2,7 +2,8 @@
 // updates a profile and adds one job per matching callback in the same PostgreSQL transaction;
 // `node graphile.ts worker` runs graphile-worker, which signs and POSTs each job (message.ts).
 // Environment: DATABASE_URL; PEER_SINK_URL and PEER_PROFILES (api: the schema and seed, when the
-// tables are new); PEER_CONCURRENCY (worker). README.md says how its options were chosen.
+// tables are new); PEER_CONCURRENCY, PEER_LOCAL_QUEUE and PEER_COMPLETE_DELAY (worker: what sweep.ts
+// varies). README.md says how its options were chosen.
 import { serve } from '@hono/node-server';
 import { Logger, run } from 'graphile-worker';
 import { Hono } from 'hono';
