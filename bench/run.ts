@@ -8,6 +8,7 @@ import { runBacklog } from './cases/backlog.ts';
 import { runDeliveryLatency, runDeliveryThroughput } from './cases/delivery.ts';
 import { runExpressionEval } from './cases/expression.ts';
 import { runMemory } from './cases/memory.ts';
+import { runPeers } from './cases/peers.ts';
 import { runPostgres } from './cases/postgres.ts';
 import { BenchContext, PartialFailure } from './lib/context.ts';
 import { pinHarness, placement } from './lib/processes.ts';
@@ -33,6 +34,7 @@ const cases: BenchCase[] = [
   { name: 'postgres', run: runPostgres },
   { name: 'memory', run: runMemory },
   { name: 'backlog', run: runBacklog },
+  { name: 'peers', run: runPeers },
 ];
 
 const args = process.argv.slice(2);

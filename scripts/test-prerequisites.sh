@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Run by `./tidings test` before the tests: installs the Debian packages the test suites need
 # (chromium for the docs and console browser tests, postgresql for the PostgreSQL store tests, which start a
-# throwaway cluster of their own, prometheus for the metrics test, which starts one of its own). Idempotent: when everything is installed it only checks.
+# throwaway cluster of their own, prometheus for the metrics test, which starts one of its own, redis-server
+# for the BullMQ peer of `pnpm bench`'s peers case, which starts one of its own). Idempotent: when everything is installed it only checks.
 # It installs only as root with apt-get; otherwise it names what is missing and leaves the tests
 # to fail with their own message. Other packages may be named as arguments (bench/independent-api.sh
 # asks for wrk this way).
 set -euo pipefail
 
-TIDINGS_TEST_PACKAGES=(chromium postgresql prometheus)
+TIDINGS_TEST_PACKAGES=(chromium postgresql prometheus redis-server)
 [ "$#" -gt 0 ] && TIDINGS_TEST_PACKAGES=("$@")
 
 missing=()

@@ -25,8 +25,11 @@ export interface DeliveryRig {
   delivered: number;
   /** CPU seconds of everything on the service side (Tidings, and PostgreSQL when it is used) */
   serviceCpuSeconds(): number;
-  /** Stops Tidings, runs `between` (on the stopped store), and starts Tidings again on the same store. */
-  restart(between: () => Promise<void>): Promise<void>;
+  /**
+   * Stops Tidings (or kills it with SIGKILL), runs `between` (on the stopped store), and starts Tidings
+   * again on the same store; after a kill on the same port, so a load keeps its target.
+   */
+  restart(between: () => Promise<void>, how?: 'stop' | 'kill'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,13 +89,15 @@ export async function createDeliveryRig(context: BenchContext, options: RigOptio
       },
       delivered: 0,
       serviceCpuSeconds: () => rig.tidings.process.cpuSeconds() + extra(),
-      async restart(between) {
+      async restart(between, how = 'stop') {
         if (options.dataDirectory === undefined && options.databaseUrl === undefined) {
           throw new Error('restarting Tidings needs a store that outlives it: a dataDirectory or a databaseUrl');
         }
+        const port = Number(new URL(rig.tidings.origin).port);
+        if (how === 'kill') await rig.tidings.process.kill();
         await rig.tidings.stop();
         await between();
-        rig.tidings = await startTidings(startOptions);
+        rig.tidings = await startTidings(how === 'kill' ? { ...startOptions, port } : startOptions);
         rig.updates.origin = rig.tidings.origin;
       },
       stop: () => rig.tidings.stop(),
@@ -139,7 +144,7 @@ export interface ClosedLoopDelivery {
 }
 
 /** `count` messages with `concurrency` in flight, from the first send until the sink has them all. */
-async function closedLoop(
+export async function closedLoop(
   context: BenchContext,
   label: string,
   sink: BenchProcess,
@@ -344,17 +349,17 @@ async function relayLoop(context: BenchContext, rig: DeliveryRig, relay: Running
   return closedLoop(context, relay.process.name, rig.sink, await context.requester('load'), updates, count, () => relay.process.cpuSeconds());
 }
 
-interface Latencies {
+export interface Latencies {
   p50: number;
   p99: number;
   cpuMicrosPerMessage: number;
 }
 
 /** Open loop at `rate` for the configured time; each latency is sink arrival minus `times[i]`. */
-async function openLoop(
+export async function openLoop(
   context: BenchContext,
   label: string,
-  rig: DeliveryRig,
+  sink: BenchProcess,
   sender: BenchProcess,
   target: Target,
   rate: number,
@@ -364,16 +369,16 @@ async function openLoop(
   const seconds = context.settings.latencySeconds;
   const count = Math.max(1, Math.round(rate * seconds));
   const first = context.takeNumbers(count);
-  await rig.sink.call('reset');
+  await sink.call('reset');
   const cpuBefore = cpuSeconds();
   const sent = await sender.call<OpenLoopResult>('open', { target, first, rate, durationSeconds: seconds, record });
   if (sent.failures > 0)
     throw new CaseFailure(`${label}: ${sent.failures} of ${count} requests failed; first: ${sent.firstFailure}`);
-  const arrived = await rig.sink.call<ArrivalReport>('waitFor', { first, count, timeoutMs: waitTimeoutMs(count) });
+  const arrived = await sink.call<ArrivalReport>('waitFor', { first, count, timeoutMs: waitTimeoutMs(count) });
   const cpu = cpuSeconds() - cpuBefore;
   checkArrivals(label, arrived, count, waitTimeoutMs(count));
-  const arrivals = await rig.sink.call<number[]>('arrivalTimes', { first, count });
-  const latencies = arrivals.map((at, index) => rig.sink.toHarnessTime(at) - sender.toHarnessTime(sent.times[index] as number));
+  const arrivals = await sink.call<number[]>('arrivalTimes', { first, count });
+  const latencies = arrivals.map((at, index) => sink.toHarnessTime(at) - sender.toHarnessTime(sent.times[index] as number));
   return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), cpuMicrosPerMessage: (cpu / count) * 1e6 };
 }
 
@@ -406,11 +411,11 @@ export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow
     const measured = loads.map(() => ({ raw: [] as Latencies[], tidings: [] as Latencies[] }));
     for (let round = 1; round <= settings.rounds; round++) {
       for (const [index, { rate }] of loads.entries()) {
-        const raw = await openLoop(context, 'raw POST loop', rig, poster, target, rate, 'scheduled', () => poster.cpuSeconds());
+        const raw = await openLoop(context, 'raw POST loop', rig.sink, poster, target, rate, 'scheduled', () => poster.cpuSeconds());
         const tidings = await openLoop(
           context,
           rig.tidings.process.name,
-          rig,
+          rig.sink,
           updater,
           rig.updates,
           rate,
@@ -427,8 +432,8 @@ export async function runDeliveryLatency(context: BenchContext): Promise<CaseRow
             `CPU/message raw ${raw.cpuMicrosPerMessage.toFixed(0)} µs, tidings ${tidings.cpuMicrosPerMessage.toFixed(0)} µs`,
         );
       }
-      const raw = await openLoop(context, 'raw POST loop', rig, poster, target, relayRate, 'scheduled', () => poster.cpuSeconds());
-      const viaRelay = await openLoop(context, relayed.process.name, rig, updater, relayUpdates, relayRate, 'answered', () =>
+      const raw = await openLoop(context, 'raw POST loop', rig.sink, poster, target, relayRate, 'scheduled', () => poster.cpuSeconds());
+      const viaRelay = await openLoop(context, relayed.process.name, rig.sink, updater, relayUpdates, relayRate, 'answered', () =>
         relayed.process.cpuSeconds(),
       );
       ceiling.raw.push(raw);

@@ -239,6 +239,13 @@ export class BenchProcess {
     return this.#output.join('\n');
   }
 
+  /** kill -9: the process gets no chance to finish what it was doing. */
+  async kill(): Promise<void> {
+    if (this.#exit.code !== undefined) return;
+    this.#child.kill('SIGKILL');
+    await this.#exited;
+  }
+
   async stop(): Promise<void> {
     if (this.#exit.code !== undefined) return;
     this.#child.kill('SIGTERM');

@@ -67,6 +67,8 @@ export interface TidingsOptions {
   heapProbe?: boolean;
   /** a data directory the caller made and removes (to restart Tidings on the same store); else a fresh one, removed on stop */
   dataDirectory?: string;
+  /** a port to listen on (a restart on the port the load is sending to); else a free one */
+  port?: number;
 }
 
 export async function startTidings(options: TidingsOptions = {}): Promise<Tidings> {
@@ -82,7 +84,7 @@ export async function startTidings(options: TidingsOptions = {}): Promise<Tiding
     role: 'server',
     cwd: serverDirectory,
     env: {
-      PORT: '0',
+      PORT: String(options.port ?? 0),
       HOST: '127.0.0.1',
       TIDINGS_DATA_DIR: dataDirectory,
       TIDINGS_BOOTSTRAP_TOKEN: benchToken,

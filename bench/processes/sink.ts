@@ -10,6 +10,8 @@ interface Arrival {
 }
 
 let arrivals = new Map<number, Arrival>();
+/** Per message number, the webhook-ids of the receipts after the first (a redelivery). */
+let repeats = new Map<number, string[]>();
 let messages = 0;
 let sample: { body: string; headers: Record<string, string> } | null = null;
 /** The range waitFor is waiting on, and how many of its messages have not arrived yet. */
@@ -35,7 +37,12 @@ const server = createServer((request, response) => {
     const n = numberOf(body);
     if (n !== null) {
       const webhookId = String(request.headers['webhook-id'] ?? '');
-      if (!arrivals.has(n)) {
+      const first = arrivals.get(n);
+      if (first) {
+        const seen = repeats.get(n);
+        if (seen) seen.push(webhookId);
+        else repeats.set(n, [webhookId]);
+      } else {
         arrivals.set(n, { at, webhookId });
         if (awaited && n >= awaited.first && n < awaited.first + awaited.count && --awaited.missing === 0) awaited.done();
       }
@@ -79,6 +86,7 @@ serveHarness(
     reset() {
       awaited?.done();
       arrivals = new Map();
+      repeats = new Map();
       messages = 0;
     },
     /** Resolves once every message of the range has arrived, or after timeoutMs with what did. */
@@ -100,6 +108,22 @@ serveHarness(
     /** Arrival times of a range, in message order; NaN for a message that did not arrive. */
     arrivalTimes({ first, count }: Range) {
       return Array.from({ length: count }, (_, index) => arrivals.get(first + index)?.at ?? Number.NaN);
+    },
+    /** Receipts after the first, for the given message numbers: all of them, and those repeating the first's webhook-id. */
+    duplicates({ numbers }: { numbers: number[] }) {
+      let extra = 0;
+      let sameWebhookId = 0;
+      for (const n of numbers) {
+        const seen = repeats.get(n);
+        if (!seen) continue;
+        extra += seen.length;
+        sameWebhookId += seen.filter((id) => id === arrivals.get(n)?.webhookId).length;
+      }
+      return { extra, sameWebhookId };
+    },
+    /** Which of the given message numbers have arrived. */
+    received({ numbers }: { numbers: number[] }) {
+      return numbers.filter((n) => arrivals.has(n)).length;
     },
     sample() {
       return sample;
