@@ -265,11 +265,16 @@ export class Claims {
   }
 
   async nextDueTime(): Promise<number | null> {
+    // a paused callback's deliveries are due when the pause ends (those enqueued during the pause
+    // keep the time of their change)
     const row = await this.#connection.db
-      .selectFrom('deliveries')
-      .select(({ fn }) => fn.min<number>('next_attempt_at').as('due'))
-      .where('next_attempt_at', 'is not', null)
-      .where('lease_until', 'is', null)
+      .selectFrom('deliveries as d')
+      .innerJoin('callbacks as c', 'c.id', 'd.callback_id')
+      .select(({ fn }) =>
+        fn.min<number>(sql`case when c.paused_until > d.next_attempt_at then c.paused_until else d.next_attempt_at end`).as('due'),
+      )
+      .where('d.next_attempt_at', 'is not', null)
+      .where('d.lease_until', 'is', null)
       .executeTakeFirst();
     const leased = await this.#connection.db
       .selectFrom('deliveries')

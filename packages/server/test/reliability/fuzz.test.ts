@@ -44,6 +44,8 @@ function mutateBody(operation: Operation, rand: () => number): unknown[] {
     for (const wrong of WRONG_VALUES) {
       const propertySchema = resolve((schema.properties as Schema)[property]);
       const type = propertySchema.type;
+      // a property that may be null (`type: [integer, 'null']`) takes null as a value of its own
+      if (wrong === null && Array.isArray(type) && type.includes('null')) continue;
       const fits =
         (type === 'string' && typeof wrong === 'string' && (propertySchema.minLength === undefined || (wrong as string).length >= Number(propertySchema.minLength))) ||
         (type === 'boolean' && typeof wrong === 'boolean') ||
