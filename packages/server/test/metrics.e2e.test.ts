@@ -2,7 +2,7 @@
 // checked by promtool, and Debian's Prometheus (started here on loopback with a config of this test's)
 // scraping it and answering queries over its HTTP API with the counts of that traffic.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { eventually, startReceiver, type Receiver } from './support/receiver.ts'
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'bootstrap-token-for-metrics-tests';
 const CHANGES = 20;
+const alertRules = fileURLToPath(new URL('../prometheus/tidings-alerts.yml', import.meta.url));
 const installed = existsSync('/usr/bin/prometheus') && existsSync('/usr/bin/promtool');
 if (!installed) console.warn('metrics e2e SKIPPED: Debian\'s prometheus is not installed (apt-get install -y prometheus; ./tidings test does so as root)');
 
@@ -98,9 +99,12 @@ describe.skipIf(!installed)('metrics', () => {
     const port = await freePort();
     const directory = mkdtempSync(join(tmpdir(), 'tidings-prometheus-'));
     const target = new URL(metricsUrl).host;
+    // the alerting rules README "Metrics" offers, evaluated every second against this server
+    writeFileSync(join(directory, 'tidings-alerts.yml'), readFileSync(alertRules));
     writeFileSync(
       join(directory, 'prometheus.yml'),
-      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: tidings\n    static_configs:\n      - targets: ['${target}']\n`,
+      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - tidings-alerts.yml\n` +
+        `scrape_configs:\n  - job_name: tidings\n    static_configs:\n      - targets: ['${target}']\n`,
     );
     execFileSync('promtool', ['check', 'config', join(directory, 'prometheus.yml')], { stdio: 'pipe' });
     prometheus = await startProcess(
@@ -122,6 +126,26 @@ describe.skipIf(!installed)('metrics', () => {
       expect(succeeded).toEqual([CHANGES]);
       expect(await query('sum(tidings_api_request_duration_seconds_count{status="201"})')).toEqual([CHANGES + 2]);
       expect(await query('up{job="tidings"}')).toEqual([1]);
+      // every rule evaluated, without error, and none fires on a healthy server
+      const rules = await eventually(async () => {
+        const answer = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as {
+          data: { groups: Array<{ rules: Array<{ name: string; health: string; state: string; lastError?: string }> }> };
+        };
+        const all = answer.data.groups.flatMap((group) => group.rules);
+        return all.length > 0 && all.every((rule) => rule.health !== 'unknown') && all;
+      }, 20_000);
+      expect(rules.map((rule) => rule.name)).toEqual([
+        'TidingsDeliveriesStuck',
+        'TidingsDeliveriesExhausted',
+        'TidingsDeliveryFailureRatio',
+        'TidingsStoreFaults',
+        'TidingsSlowApi',
+        'TidingsExpressionTimeouts',
+      ]);
+      for (const rule of rules) {
+        expect(rule.health, `${rule.name}: ${rule.lastError ?? ''}`).toBe('ok');
+        expect(rule.state, rule.name).toBe('inactive');
+      }
     } finally {
       await prometheus.stop('SIGTERM');
       prometheus = null;
