@@ -42,6 +42,8 @@ export interface RigOptions {
   extraCpuSeconds?: () => number;
   /** a data directory of the caller's, kept when Tidings stops (restart needs one) */
   dataDirectory?: string;
+  /** TIDINGS_ROLE of the rig's process (default `all`; `api` when the caller runs workers of its own) */
+  role?: 'all' | 'api';
 }
 
 export async function createDeliveryRig(context: BenchContext, options: RigOptions): Promise<DeliveryRig> {
@@ -51,6 +53,7 @@ export async function createDeliveryRig(context: BenchContext, options: RigOptio
     ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     ...(options.heapProbe && { heapProbe: true }),
     ...(options.dataDirectory && { dataDirectory: options.dataDirectory }),
+    ...(options.role && { role: options.role }),
   };
   const tidings = await startTidings(startOptions);
   try {

@@ -5,10 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { BenchContext } from '../lib/context.ts';
 import { startBullmqPeer, startGraphilePeer, startRedis, type DeliveryService, type PeerSettings, type Redis } from '../lib/peers.ts';
 import type { BenchProcess } from '../lib/processes.ts';
 import { processTreeCpuSeconds } from '../lib/proc.ts';
+import { startTidings, type Tidings } from '../lib/tidings.ts';
 import { costRatio, rateRatio, row, statusRow, type CaseRow } from '../lib/report.ts';
 import { median } from '../lib/stats.ts';
 import type { OpenLoopResult } from '../processes/requester.ts';
@@ -24,30 +26,80 @@ function firstLine(error: unknown): string {
   return ((error as Error).message ?? String(error)).split('\n')[0] as string;
 }
 
+/**
+ * Tidings as the case runs it. Embedded: one process that answers and delivers (TIDINGS_ROLE=all), so
+ * its kill takes the API down too. On PostgreSQL: an `api` process and a `worker` process, deployed as
+ * the peers are, so the kill takes the worker alone and the API keeps confirming updates.
+ */
 async function tidingsService(context: BenchContext, name: string, cluster: Cluster | null): Promise<DeliveryService> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'tidings-bench-peers-'));
   const rig = await createDeliveryRig(context, {
     name,
     dataDirectory,
-    ...(cluster && { databaseUrl: cluster.url, extraCpuSeconds: () => processTreeCpuSeconds(cluster.postmasterPid) }),
+    ...(cluster && { databaseUrl: cluster.url, extraCpuSeconds: () => processTreeCpuSeconds(cluster.postmasterPid), role: 'api' as const }),
   });
+  const startWorker = () => startTidings({ name: `${name} worker`, dataDirectory, databaseUrl: (cluster as Cluster).url, role: 'worker' });
+  let worker: Tidings | null = null;
+  try {
+    if (cluster) worker = await startWorker();
+  } catch (error) {
+    await rig.stop();
+    throw error;
+  }
+  // a killed process's CPU time is gone from /proc: what it used is kept here
   let killedCpu = 0;
   return {
     name,
     updates: rig.updates,
-    cpuSeconds: () => rig.serviceCpuSeconds() + killedCpu,
+    cpuSeconds: () => rig.serviceCpuSeconds() + (worker?.process.cpuSeconds() ?? 0) + killedCpu,
     async killWorker() {
-      // one process both answers and delivers (TIDINGS_ROLE=all): the kill takes its API down too
-      const used = rig.tidings.process.cpuSeconds();
-      await rig.restart(async () => {
-        killedCpu += used;
-      }, 'kill');
+      if (worker === null) {
+        const used = rig.tidings.process.cpuSeconds();
+        await rig.restart(async () => {
+          killedCpu += used;
+        }, 'kill');
+        return;
+      }
+      const used = worker.process.cpuSeconds();
+      await worker.process.kill();
+      await worker.stop();
+      killedCpu += used;
+      worker = await startWorker();
     },
     async stop() {
+      await worker?.stop();
       await rig.stop();
       rmSync(dataDirectory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Before each measured run: a CHECKPOINT, then a wait (at most 10 s) until the cluster uses less than
+ * a tenth of a core, so that what one service left behind in PostgreSQL (dirty pages, autovacuum) is
+ * not counted to the next one. The run order also rotates each round.
+ */
+async function quiet(cluster: Cluster | null): Promise<void> {
+  if (cluster === null) return;
+  const client = new pg.Client({ connectionString: cluster.url });
+  await client.connect();
+  try {
+    await client.query('checkpoint');
+  } finally {
+    await client.end();
+  }
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const before = processTreeCpuSeconds(cluster.postmasterPid);
+    await sleep(500);
+    if (processTreeCpuSeconds(cluster.postmasterPid) - before < 0.05) return;
+  }
+}
+
+/** The services in the order of round `round` (1-based): each round starts one further along. */
+function rotated<T>(entries: readonly T[], round: number): T[] {
+  const shift = (round - 1) % entries.length;
+  return [...entries.slice(shift), ...entries.slice(0, shift)];
 }
 
 interface Kill {
@@ -150,7 +202,10 @@ export async function runPeers(context: BenchContext): Promise<CaseRow[]> {
     const count = messagesPerRun(context, Math.min(...warmups.map((warmup) => warmup.messagesPerSecond)));
     const measured: Measured[] = services.map((service) => ({ service, throughput: [], latency: [], maximum: 0, rate: 0, kill: null }));
     for (let round = 1; round <= settings.rounds; round++) {
-      for (const entry of measured) entry.throughput.push(await closed(entry.service, count));
+      for (const entry of rotated(measured, round)) {
+        await quiet(cluster);
+        entry.throughput.push(await closed(entry.service, count));
+      }
       context.log(
         `peers: round ${round}, ${count} messages: ` +
           measured
@@ -166,7 +221,8 @@ export async function runPeers(context: BenchContext): Promise<CaseRow[]> {
       entry.rate = Math.max(10, Math.round((entry.maximum * 0.5) / 10) * 10);
     }
     for (let round = 1; round <= settings.rounds; round++) {
-      for (const entry of measured) {
+      for (const entry of rotated(measured, round)) {
+        await quiet(cluster);
         entry.latency.push(await openLoop(context, entry.service.name, sink, loader, entry.service.updates, entry.rate, 'answered', entry.service.cpuSeconds));
       }
       context.log(
@@ -180,6 +236,7 @@ export async function runPeers(context: BenchContext): Promise<CaseRow[]> {
     // Tidings re-claims a dead process's deliveries when their lease (25 s) ends
     const drainMs = settings.quick ? 5_000 : 75_000;
     for (const entry of measured) {
+      await quiet(cluster);
       entry.kill = await killRun(context, sink, entry.service, entry.maximum, drainMs);
       context.log(`peers: kill -9 of ${entry.service.name}: ${JSON.stringify(entry.kill)}`);
     }

@@ -219,7 +219,8 @@ export async function startBullmqPeer(redis: Redis, settings: PeerSettings): Pro
       ...settings.env,
     },
     settings,
-    () => redis.process.cpuSeconds(),
+    // redis-server and any child it forks (an AOF rewrite), as for PostgreSQL's postmaster
+    () => processTreeCpuSeconds(redis.process.pid),
     async () => data.remove(),
   );
 }

@@ -27,6 +27,7 @@ process.on('exit', () => {
   for (const directory of dataDirectories) rmSync(directory, { recursive: true, force: true });
 });
 const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
+const workerStarted = /worker started/;
 
 export interface RunningServer {
   process: BenchProcess;
@@ -69,6 +70,11 @@ export interface TidingsOptions {
   dataDirectory?: string;
   /** a port to listen on (a restart on the port the load is sending to); else a free one */
   port?: number;
+  /**
+   * TIDINGS_ROLE: `all` (default) answers and delivers in one process; `api` only answers; `worker`
+   * only delivers (it has no origin and no API: PostgreSQL only, beside an `api` process).
+   */
+  role?: 'all' | 'api' | 'worker';
 }
 
 export async function startTidings(options: TidingsOptions = {}): Promise<Tidings> {
@@ -92,13 +98,13 @@ export async function startTidings(options: TidingsOptions = {}): Promise<Tiding
       TIDINGS_RATE_LIMIT: '0',
       // the largest the configuration accepts; each api-create run uses a fresh database
       TIDINGS_MAX_CALLBACKS_PER_DATABASE: '100000',
-      TIDINGS_ROLE: 'all',
+      TIDINGS_ROLE: options.role ?? 'all',
       // empty selects the embedded store, whatever the harness's own environment says
       DATABASE_URL: options.databaseUrl ?? '',
     },
-    readyLine: listening,
+    readyLine: options.role === 'worker' ? workerStarted : listening,
   });
-  const origin = (server.info as RegExpMatchArray)[1] as string;
+  const origin = options.role === 'worker' ? '' : ((server.info as RegExpMatchArray)[1] as string);
   return {
     process: server,
     origin,
