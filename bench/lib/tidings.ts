@@ -99,6 +99,9 @@ export async function startTidings(options: TidingsOptions = {}): Promise<Tiding
       // the largest the configuration accepts; each api-create run uses a fresh database
       TIDINGS_MAX_CALLBACKS_PER_DATABASE: '100000',
       TIDINGS_ROLE: options.role ?? 'all',
+      // warnings and errors only, as the peers log (bench/peers/README.md); the default `info` adds a
+      // line per request and per attempt, whose cost BENCH_LOG_LEVEL=info measures (BENCHMARKS.md)
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       // empty selects the embedded store, whatever the harness's own environment says
       DATABASE_URL: options.databaseUrl ?? '',
     },
