@@ -20,6 +20,9 @@ import { startCluster, type Cluster } from './postgres.ts';
 /** The peers' worker concurrency, the best of the sweep README.md describes (bench/peers/README.md). */
 export const peerConcurrency = { graphile: 32, bullmq: 64 };
 
+/** Tidings' lease on what a worker claimed: the delivery time-out (15 s) and 10 s more (README, Scaling out) */
+const TIDINGS_LEASE_MS = 25_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function firstLine(error: unknown): string {
@@ -302,7 +305,9 @@ function report(measured: Measured[], drainMs: number): CaseRow[] {
         baseline: kill.confirmed,
         service: kill.lost,
         unit: 'messages',
-        ...(tidings && { target: '0 lost', met: kill.lost === 0 }),
+        // judged only when the drain outlasts the lease a dead Tidings worker's deliveries wait out
+        // (--quick drains 5 s: what is missing then is late, not lost)
+        ...(tidings && drainMs > TIDINGS_LEASE_MS && { target: '0 lost', met: kill.lost === 0 }),
       }),
       row({
         name: `peers: kill -9 of ${entry.service.name}: duplicates (${kill.sameWebhookId} with the same webhook-id)`,
