@@ -41,10 +41,10 @@ async function tidingsService(context: BenchContext, name: string, cluster: Clus
     dataDirectory,
     ...(cluster && { databaseUrl: cluster.url, extraCpuSeconds: () => processTreeCpuSeconds(cluster.postmasterPid), role: 'api' as const }),
   });
-  const startWorker = () => startTidings({ name: `${name} worker`, dataDirectory, databaseUrl: (cluster as Cluster).url, role: 'worker' });
+  const startWorker = (url: string) => startTidings({ name: `${name} worker`, dataDirectory, databaseUrl: url, role: 'worker' });
   let worker: Tidings | null = null;
   try {
-    if (cluster) worker = await startWorker();
+    if (cluster) worker = await startWorker(cluster.url);
   } catch (error) {
     await rig.stop();
     throw error;
@@ -56,7 +56,7 @@ async function tidingsService(context: BenchContext, name: string, cluster: Clus
     updates: rig.updates,
     cpuSeconds: () => rig.serviceCpuSeconds() + (worker?.process.cpuSeconds() ?? 0) + killedCpu,
     async killWorker() {
-      if (worker === null) {
+      if (cluster === null || worker === null) {
         const used = rig.tidings.process.cpuSeconds();
         await rig.restart(async () => {
           killedCpu += used;
@@ -67,7 +67,7 @@ async function tidingsService(context: BenchContext, name: string, cluster: Clus
       await worker.process.kill();
       await worker.stop();
       killedCpu += used;
-      worker = await startWorker();
+      worker = await startWorker(cluster.url);
     },
     async stop() {
       await worker?.stop();

@@ -129,7 +129,7 @@ describe.skipIf(!installed)('metrics', () => {
       // every rule evaluated, without error, and none fires on a healthy server
       const rules = await eventually(async () => {
         const answer = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as {
-          data: { groups: Array<{ rules: Array<{ name: string; health: string; state: string; lastError?: string }> }> };
+          data: { groups: Array<{ rules: Array<{ name: string; query: string; health: string; state: string; lastError?: string }> }> };
         };
         const all = answer.data.groups.flatMap((group) => group.rules);
         return all.length > 0 && all.every((rule) => rule.health !== 'unknown') && all;
@@ -142,9 +142,14 @@ describe.skipIf(!installed)('metrics', () => {
         'TidingsSlowApi',
         'TidingsExpressionTimeouts',
       ]);
+      // a rule over a misspelt metric would evaluate fine and never fire: each names metrics Tidings exposes
+      const exposed = new Set([...(await (await fetch(metricsUrl)).text()).matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]));
       for (const rule of rules) {
         expect(rule.health, `${rule.name}: ${rule.lastError ?? ''}`).toBe('ok');
         expect(rule.state, rule.name).toBe('inactive');
+        const names = [...rule.query.matchAll(/\btidings_[a-z_]+/g)].map((match) => match[0].replace(/_bucket$/, ''));
+        expect(names.length, rule.name).toBeGreaterThan(0);
+        for (const name of names) expect(exposed, `${rule.name} uses ${name}`).toContain(name);
       }
     } finally {
       await prometheus.stop('SIGTERM');

@@ -161,6 +161,15 @@ describe('callback rate limits', () => {
     expect(probes.map((delivery) => [delivery.callback.id, delivery.attempts, delivery.callback.unreachable])).toEqual(Array(3).fill([id, 1, true]));
   });
 
+  it('makes a change queued while its callback is paused due when the pause ends, not before', async () => {
+    const id = await createCallback(null);
+    for (let i = 0; i < 5; i++) await answered(id, UNANSWERED);
+    const until = h.clock.now() + 5_000;
+    expect((await throttleOf(id))?.pausedUntil).toBe(formatTimestamp(until));
+    expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    expect(await h.store.nextDueTime()).toBe(until);
+  });
+
   it('doubles the breaker’s pause each time it trips again, and ends the streak at the first answer', async () => {
     const id = await createCallback(null);
     for (let i = 0; i < 5; i++) await answered(id, UNANSWERED);
