@@ -127,6 +127,21 @@ describe('the server process', () => {
     for (const path of ['/v1/database/1', '/v1/callback/1', '/v1/profile/1', '/v1/database/1/callbacks']) {
       expect((await call(base, 'GET', path, second)).status, path).toBe(404);
     }
+    // every answer carries its X-Request-Id and the token's RateLimit-* (http/answer-headers.ts puts them
+    // on Node's response before anything answers): an operation's answer, an error an operation threw,
+    // and a refusal before any operation ran
+    const answers = [
+      await call(base, 'GET', '/v1/callback/1', TOKEN),
+      await call(base, 'GET', '/v1/callback/1', second),
+      await call(base, 'POST', '/v1/databases', TOKEN, undefined, '{"name":'),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 404, 400]);
+    expect(answers[0]?.body).toMatchObject({ ID: '1', url: 'https://hooks.example.org/t', throttle: null });
+    for (const answer of answers) {
+      expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
+      expect(answer.headers.get('ratelimit-remaining')).toMatch(/^\d+$/);
+    }
 
     const big = `{"name":"${'x'.repeat(3 * 1024 * 1024)}"}`;
     expect((await call(base, 'POST', '/v1/databases', TOKEN, undefined, big)).status).toBe(413);

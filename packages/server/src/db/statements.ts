@@ -93,6 +93,10 @@ export class Statements {
   }
 
   async first<Row>(db: Db, key: string, build: () => Compilable<Row>, parameters: readonly unknown[]): Promise<Row | undefined> {
+    const sql = this.#sql.get(key);
+    const direct = sql === undefined ? undefined : this.#direct(db);
+    // one row: node:sqlite's get() builds no array around it
+    if (direct !== undefined) return direct.statement(sql as string).get(...(parameters.map(withoutNul) as never[])) as Row | undefined;
     return (await this.rows(db, key, build, parameters))[0];
   }
 }

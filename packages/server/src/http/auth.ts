@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.ts';
 import type { Principal, Store } from '../records/store.ts';
 import { ApiError, invalidToken } from './errors.ts';
+import { withAnswerHeaders } from './answer-headers.ts';
 import type { AppEnv } from './env.ts';
 import { RateLimiter, rateLimitHeaders } from './rate-limit.ts';
 
@@ -91,8 +92,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       throw new ApiError(403, 'forbidden', 'This access token is read-only; use a token that may write', headers ?? {});
     }
     c.set('principal', principal);
-    await next();
-    // set on the answer, whichever it is: the operation's, an error's (app.onError) or a replayed one
-    if (headers !== null) for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    if (headers === null) await next();
+    else await withAnswerHeaders(c, headers, next);
   };
 }

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Log } from '../log.ts';
+import { withAnswerHeaders } from './answer-headers.ts';
 import type { AppEnv } from './env.ts';
 
 const SANE_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -17,8 +18,7 @@ export function requestIds(log: Log | undefined): MiddlewareHandler<AppEnv> {
     const id = incoming !== undefined && SANE_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);
     const began = log === undefined ? 0 : performance.now();
-    await next();
-    c.res.headers.set('x-request-id', id);
+    await withAnswerHeaders(c, { 'x-request-id': id }, next);
     if (log === undefined) return;
     const status = c.res.status;
     const fields = {

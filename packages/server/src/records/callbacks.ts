@@ -6,8 +6,9 @@ import type { Connection, Db } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
 import type { Collections } from './collections.ts';
 import type { Databases } from './databases.ts';
-import { toCallback, type CallbackRow } from './rows.ts';
-import type { CreateCallbackResult, NewCallback } from './store.ts';
+import { callbackJson } from './callback-lists.ts';
+import { toCallback, toThrottle, type CallbackRow } from './rows.ts';
+import type { CreateCallbackResult, JsonText, NewCallback } from './store.ts';
 
 export class Callbacks {
   readonly #connection: Connection;
@@ -108,10 +109,27 @@ export class Callbacks {
     });
   }
 
-  /** The callback alone, with its throttle (which lists leave out: their pages are cached). */
-  async getCallback(accountId: number, id: number): Promise<Callback | null> {
-    const row = await this.row(this.#connection.db, accountId, id);
-    return row ? toCallback(row, this.#connection.now().ms) : null;
+  /**
+   * The callback alone, with its throttle (which lists leave out: their pages are cached), as JSON text:
+   * the database writes what lists write (callbackJson) and the throttle is added to it. Reading the
+   * row as an object instead makes node:sqlite build a property per column, about twice the read.
+   */
+  async getCallback(accountId: number, id: number): Promise<JsonText<Callback> | null> {
+    const db = this.#connection.db;
+    const row = await this.#connection.statements.first(
+      db,
+      'callbackJson',
+      () =>
+        db
+          .selectFrom('callbacks')
+          .select([callbackJson(this.#connection.dialect).as('json'), 'rate_limit', 'throttle_rate', 'paused_until'])
+          .where('id', '=', id)
+          .where('account_id', '=', accountId),
+      [id, accountId],
+    );
+    if (row === undefined) return null;
+    const throttle = JSON.stringify(toThrottle(row, this.#connection.now().ms));
+    return `${row.json.slice(0, -1)},"throttle":${throttle}}` as JsonText<Callback>;
   }
 
   async updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null> {

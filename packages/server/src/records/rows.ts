@@ -64,7 +64,7 @@ export const toCallback = (row: CallbackRow, nowMs?: number): Callback => ({
 });
 
 /** Where a callback's sending stands (queue/throttle.ts): null with no limit and no pause. */
-function toThrottle(row: CallbackRow, nowMs: number): Callback['throttle'] {
+export function toThrottle(row: Pick<CallbackRow, 'rate_limit' | 'throttle_rate' | 'paused_until'>, nowMs: number): Callback['throttle'] {
   const pausedUntil = row.paused_until !== null && Number(row.paused_until) > nowMs ? formatTimestamp(Number(row.paused_until)) : null;
   if (row.rate_limit === null && pausedUntil === null) return null;
   const rate = row.rate_limit === null ? null : Math.round((row.throttle_rate ?? row.rate_limit) * 100) / 100;

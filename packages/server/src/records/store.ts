@@ -149,7 +149,8 @@ export interface Store {
     maxPerDatabase: number,
   ): Promise<CreateCallbackResult | null>;
   /** with its throttle, which lists leave out */
-  getCallback(accountId: number, id: number): Promise<Callback | null>;
+  /** as JSON text the database writes, with the callback's throttle */
+  getCallback(accountId: number, id: number): Promise<JsonText<Callback> | null>;
   updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null>;
   deleteCallback(accountId: number, id: number): Promise<boolean>;
   getCallbackSecret(accountId: number, id: number): Promise<CallbackSecret | null>;

@@ -4,7 +4,7 @@ import { readBody } from '../http/body.ts';
 import type { AppEnv } from '../http/env.ts';
 import { ApiError, notFound, parseId } from '../http/errors.ts';
 import { readPage } from '../http/paging.ts';
-import { created, deleted, json, jsonList } from '../http/respond.ts';
+import { created, deleted, json, jsonList, jsonText } from '../http/respond.ts';
 import { checkCallbackUrl } from '../net/url-policy.ts';
 import { newSecret, publicKeyOf } from '../secrets.ts';
 
@@ -90,7 +90,7 @@ export const callbackRoutes = new Hono<AppEnv>()
     const id = parseId('callback', c.req.param('callbackID'));
     const callback = await c.get('deps').store.getCallback(c.get('principal').accountId, id);
     if (callback === null) throw notFound('callback', c.req.param('callbackID'));
-    return json('getCallback', 200, callback);
+    return jsonText('getCallback', callback);
   })
   .on(['PUT', 'POST'], '/callback/:callbackID', async (c) => {
     const id = parseId('callback', c.req.param('callbackID'));

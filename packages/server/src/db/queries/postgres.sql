@@ -6,6 +6,9 @@ select "account_id", "read_only" from "tokens" where "token_hash" = $1;
 -- callbackCount
 select "callback_count" from "databases" where "id" = $1 and "account_id" = $2 for no key update;
 
+-- callbackJson
+select (select row_to_json(c)::text from (select callbacks.id::text as "ID", callbacks.url as "url", callbacks.expression as "expression", callbacks.action as "action", callbacks.method as "method", callbacks.database_id::text as "database", callbacks.collection_id::text as "collection", callbacks.ordering as "ordering", callbacks.signing as "signing", callbacks.rate_limit as "rateLimit", callbacks.disabled = 1 as "disabled", callbacks.disabled_reason as "disabledReason", to_char(to_timestamp(callbacks.listened_until / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') as "listenedUntil", callbacks.version as "version", callbacks.created as "created", callbacks.modified as "modified") as c) as "json", "rate_limit", "throttle_rate", "paused_until" from "callbacks" where "id" = $1 and "account_id" = $2;
+
 -- callbackRow
 select * from "callbacks" where "id" = $1 and "account_id" = $2;
 

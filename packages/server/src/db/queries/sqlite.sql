@@ -15,6 +15,9 @@ select "failing_since", "disabled" from "callbacks" where "id" = ?;
 -- callbackHealthy
 update "callbacks" set "failing_since" = ? where "id" = ? and "failing_since" is not null;
 
+-- callbackJson
+select json_object('ID', cast(id as text), 'url', url, 'expression', expression, 'action', action, 'method', method, 'database', cast(database_id as text), 'collection', cast(collection_id as text), 'ordering', ordering, 'signing', signing, 'rateLimit', rate_limit, 'disabled', json(iif(disabled = 1, 'true', 'false')), 'disabledReason', disabled_reason, 'listenedUntil', strftime('%Y-%m-%d %H:%M:%S', listened_until / 1000, 'unixepoch'), 'version', version, 'created', created, 'modified', modified) as "json", "rate_limit", "throttle_rate", "paused_until" from "callbacks" where "id" = ? and "account_id" = ?;
+
 -- callbackRow
 select * from "callbacks" where "id" = ? and "account_id" = ?;
 
