@@ -1,6 +1,6 @@
 // Claims: the worker leases due deliveries, with what it needs to attempt them. On the embedded store
 // a claim may join the transaction of the writes that queued its deliveries (joinClaims).
-import { sql, type Expression, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Transaction } from 'kysely';
 import type { Connection } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
 import { claimDueDeliveries as claimOnPostgres } from './postgres/claim.ts';
@@ -9,6 +9,30 @@ import type { ClaimNotes, DueDelivery, JoinedClaim } from './types.ts';
 
 /** Final states hold no schedule; only pending and failed deliveries are ever claimed. */
 export const OPEN_STATUSES = ['pending', 'failed'] as const;
+
+/** A scan of due deliveries, `deliveries as d`, as claims and listeners (listeners.ts) write it. */
+type DueScan = ExpressionBuilder<Schema & { d: Schema['deliveries'] }, 'd'>;
+
+/**
+ * Ordering "profile": a delivery with an ordering key is not due while an earlier one of its callback
+ * and key is still open (pending or failed), whatever that one's due time.
+ */
+export function notBehindAnOpenDelivery(eb: DueScan) {
+  return eb.or([
+    eb('d.ordering_key', 'is', null),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('deliveries as earlier')
+          .select('earlier.id')
+          .whereRef('earlier.callback_id', '=', 'd.callback_id')
+          .whereRef('earlier.ordering_key', '=', 'd.ordering_key')
+          .whereRef('earlier.id', '<', 'd.id')
+          .where('earlier.status', 'in', OPEN_STATUSES),
+      ),
+    ),
+  ]);
+}
 
 /** the most rows a claim's scan reads: four per delivery of the largest batch the worker claims (100) */
 const CLAIM_SCAN_MOST = 400;
@@ -204,22 +228,7 @@ export class Claims {
           ),
         ),
       )
-      .where((eb) =>
-        eb.or([
-          eb('d.ordering_key', 'is', null),
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('deliveries as earlier')
-                .select('earlier.id')
-                .whereRef('earlier.callback_id', '=', 'd.callback_id')
-                .whereRef('earlier.ordering_key', '=', 'd.ordering_key')
-                .whereRef('earlier.id', '<', 'd.id')
-                .where('earlier.status', 'in', OPEN_STATUSES),
-            ),
-          ),
-        ]),
-      )
+      .where(notBehindAnOpenDelivery)
       .orderBy('d.next_attempt_at')
       .orderBy('d.id')
       .limit(scanLimit);

@@ -2,7 +2,7 @@
 // handed to a listener's stream under a lease, and the lease a listener's report must still hold.
 import { sql } from 'kysely';
 import type { Connection } from '../db/connection.ts';
-import { OPEN_STATUSES } from './claims.ts';
+import { notBehindAnOpenDelivery, OPEN_STATUSES } from './claims.ts';
 import type { DueDelivery } from './types.ts';
 
 /** What a listener's report is checked against and settled with. */
@@ -56,22 +56,7 @@ export class ListenerQueue {
         .where('d.status', 'in', OPEN_STATUSES)
         .where('d.next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
-        .where((eb) =>
-          eb.or([
-            eb('d.ordering_key', 'is', null),
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('deliveries as earlier')
-                  .select('earlier.id')
-                  .whereRef('earlier.callback_id', '=', 'd.callback_id')
-                  .whereRef('earlier.ordering_key', '=', 'd.ordering_key')
-                  .whereRef('earlier.id', '<', 'd.id')
-                  .where('earlier.status', 'in', OPEN_STATUSES),
-              ),
-            ),
-          ]),
-        )
+        .where(notBehindAnOpenDelivery)
         .orderBy('d.next_attempt_at')
         .orderBy('d.id')
         .limit(limit);
