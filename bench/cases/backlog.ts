@@ -173,6 +173,31 @@ async function fillPostgres(url: string, refusing: Omit<Refusing, 'accountId'>, 
   }
 }
 
+/**
+ * The refusing callback's breaker trips so far and, on PostgreSQL, the dead row versions in deliveries
+ * (as the statistics collector last counted them; null on SQLite, which updates rows in place).
+ */
+async function breakerOf(store: Store, callbackId: number): Promise<{ trips: number; deadRows: number | null }> {
+  if ('dataDirectory' in store) {
+    const db = new DatabaseSync(join(store.dataDirectory, SQLITE_FILE), { readOnly: true });
+    try {
+      const row = db.prepare('SELECT breaker_trips FROM callbacks WHERE id = ?').get(callbackId) as { breaker_trips: number } | undefined;
+      return { trips: Number(row?.breaker_trips ?? 0), deadRows: null };
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: store.cluster.url, application_name: 'bench backlog state' });
+  await client.connect();
+  try {
+    const trips = await client.query<{ breaker_trips: number }>('SELECT breaker_trips FROM callbacks WHERE id = $1', [callbackId]);
+    const dead = await client.query<{ n_dead_tup: string }>("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'deliveries'");
+    return { trips: Number(trips.rows[0]?.breaker_trips ?? 0), deadRows: Number(dead.rows[0]?.n_dead_tup ?? 0) };
+  } finally {
+    await client.end();
+  }
+}
+
 /** the loaded or the clean side's store: a data directory, or a PostgreSQL cluster of its own */
 type Store = { dataDirectory: string } | { cluster: Cluster };
 
@@ -284,6 +309,7 @@ async function measureStore(context: BenchContext, store: 'embedded' | 'postgres
     const count = messagesForBacklog(context, Math.min(cleanWarmup.messagesPerSecond, loadedWarmup.messagesPerSecond));
     const neverAttempted = () => loaded.rig.tidings.api.deliveryCount(loaded.refusingId, 'pending');
     const pendingBefore = await neverAttempted();
+    const breakerBefore = await breakerOf(loadedStore, Number(loaded.refusingId));
     const rounds: Array<{ clean: ClosedLoopDelivery; loaded: ClosedLoopDelivery }> = [];
     for (let round = 1; round <= settings.rounds; round++) {
       const measured = {
@@ -298,6 +324,7 @@ async function measureStore(context: BenchContext, store: 'embedded' | 'postgres
       );
     }
     const pendingAfter = await neverAttempted();
+    const breakerAfter = await breakerOf(loadedStore, Number(loaded.refusingId));
     const pick = (select: (run: ClosedLoopDelivery) => number) => ({
       clean: median(rounds.map((entry) => select(entry.clean))),
       loaded: median(rounds.map((entry) => select(entry.loaded))),
@@ -331,6 +358,26 @@ async function measureStore(context: BenchContext, store: 'embedded' | 'postgres
         ratio: null,
         unit: 'deliveries',
       }),
+      // each trip of the circuit breaker moves the backlog's due deliveries to the pause's end (queue/throttle.ts)
+      row({
+        name: `${prefix}: the refusing callback's circuit breaker trips, before and after the loaded runs`,
+        baseline: breakerBefore.trips,
+        service: breakerAfter.trips,
+        ratio: null,
+        unit: 'trips',
+      }),
+      // on PostgreSQL a moved row leaves a dead version, and its entry in the due index, until a vacuum
+      ...(breakerAfter.deadRows === null
+        ? []
+        : [
+            row({
+              name: `${prefix}: dead row versions in deliveries (not yet vacuumed), before and after the loaded runs`,
+              baseline: breakerBefore.deadRows,
+              service: breakerAfter.deadRows,
+              ratio: null,
+              unit: 'rows',
+            }),
+          ]),
     ];
   } finally {
     for (const step of cleanup.reverse()) await step();
