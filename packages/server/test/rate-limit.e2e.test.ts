@@ -141,10 +141,13 @@ describe('per-callback rate limits with two workers on PostgreSQL', () => {
   }, 90_000);
 
   it('trips the breaker of a callback whose receiver refuses every connection: a few probes a pause, not an attempt per message and retry', async () => {
-    const deliveries = (await call('GET', '/v1/callback/4/deliveries?limit=1000')).body.data as Array<{ attempts: number }>;
+    const deliveries = (await call('GET', '/v1/callback/4/deliveries?limit=1000')).body.data as Array<{ attempts: number; nextAttempt: string | null; status: string }>;
     const attempts = deliveries.reduce((sum, delivery) => sum + delivery.attempts, 0);
-    console.log(`rate-limit: ${deliveries.length} messages to a refusing receiver, ${attempts} attempts in all by both workers`);
+    const parked = deliveries.filter((delivery) => delivery.nextAttempt === null && ['pending', 'failed'].includes(delivery.status)).length;
+    console.log(`rate-limit: ${deliveries.length} messages to a refusing receiver, ${attempts} attempts in all by both workers, ${parked} parked`);
     expect(deliveries).toHaveLength(CHANGES);
+    // the backlog waits parked (queue/parking.ts): all but the probes and the attempts under way at a trip
+    expect(parked).toBeGreaterThan(CHANGES / 2);
     // without the breaker: every message at once and again every second (the retry schedule), for 40 s and more
     expect(attempts).toBeLessThan(CHANGES / 2);
     expect((await call('GET', '/v1/callback/4')).body).toMatchObject({ throttle: { rate: null, pausedUntil: expect.any(String) } });

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Connection } from '../db/connection.ts';
 import { notBehindAnOpenDelivery, OPEN_STATUSES } from './claims.ts';
+import { Parking } from './parking.ts';
 import type { DueDelivery } from './types.ts';
 
 /** What a listener's report is checked against and settled with. */
@@ -20,9 +21,11 @@ const REPORT_HOLD_MS = 10_000;
 
 export class ListenerQueue {
   readonly #connection: Connection;
+  readonly #parking: Parking;
 
   constructor(connection: Connection) {
     this.#connection = connection;
+    this.#parking = new Parking(connection);
   }
 
   /**
@@ -38,7 +41,10 @@ export class ListenerQueue {
     const result = await this.#connection.write((trx) =>
       trx.updateTable('callbacks').set({ listened_until: later }).where('id', '=', callbackId).where('account_id', '=', accountId).executeTakeFirst(),
     );
-    return Number(result.numUpdatedRows) > 0;
+    if (Number(result.numUpdatedRows) === 0) return false;
+    // a backlog the circuit breaker parked goes to the listener too (its target bears on no breaker)
+    await this.#parking.release(callbackId);
+    return true;
   }
 
   /**

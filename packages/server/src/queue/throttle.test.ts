@@ -29,22 +29,63 @@ async function throttleOf(callbackId: number): Promise<{ rate: number | null; pa
   return (response.body as { throttle: { rate: number | null; pausedUntil: string | null } | null }).throttle;
 }
 
-/** An answer's signal recorded on a delivery of the callback, as the worker records it. */
-async function answered(callbackId: number, signal: ThrottleSignal): Promise<void> {
-  expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
-  const claimed: DueDelivery[] = await h.store.claimDueDeliveries(100, 60_000, 100);
+/**
+ * An answer's signal recorded on a delivery of the callback, as the worker records it: a new change,
+ * then a claim of whatever is due, each recorded with `signal`, `times` times over.
+ */
+async function answered(callbackId: number, signal: ThrottleSignal, times = 1): Promise<void> {
+  for (let time = 0; time < times; time++) {
+    expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const claimed = await h.store.claimDueDeliveries(100, 60_000, 100);
+    await record(claimed, signal, signal.succeeded ? 'succeeded' : 'failed', callbackId);
+  }
+}
+
+/**
+ * Records an attempt at each claimed delivery, retried in `retryInMs` when it failed; the signal goes
+ * with those of `callbackId` (all by default).
+ */
+async function record(
+  claimed: DueDelivery[],
+  signal: ThrottleSignal | null,
+  status: AttemptOutcome['status'],
+  callbackId?: number,
+  retryInMs = 60_000,
+): Promise<void> {
   const outcomes: AttemptOutcome[] = claimed.map((delivery) => ({
     deliveryId: delivery.id,
     leaseUntil: delivery.leaseUntil,
     callbackId: delivery.callback.id,
     sent: true,
-    attempt: { time: formatTimestamp(h.clock.now()), statusCode: signal.succeeded ? 200 : 429, durationMs: 3, error: null, response: null },
-    status: signal.succeeded ? 'succeeded' : 'failed',
-    nextAttemptAt: signal.succeeded ? null : h.clock.now() + 60_000,
+    attempt: { time: formatTimestamp(h.clock.now()), statusCode: signal?.succeeded ? 200 : 429, durationMs: 3, error: null, response: null },
+    status,
+    nextAttemptAt: status === 'failed' ? h.clock.now() + retryInMs : null,
     disableCallback: null,
-    throttle: delivery.callback.id === callbackId ? signal : null,
+    throttle: callbackId === undefined || delivery.callback.id === callbackId ? signal : null,
   }));
   await h.store.recordAttempts(outcomes);
+}
+
+/**
+ * A backlog of `count` deliveries, retried in a second, then five unanswered attempts at the callback
+ * (each at a new change): the breaker trips. Returns when its pause ends.
+ */
+async function tripWithBacklog(callbackId: number, count: number): Promise<number> {
+  for (let i = 0; i < count; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+  await record(await h.store.claimDueDeliveries(100, 60_000, 100), null, 'failed', undefined, 1000);
+  await answered(callbackId, UNANSWERED, 5);
+  return h.clock.now() + 5_000;
+}
+
+/** The open deliveries of a callback, earliest first, as the API shows their next attempt. */
+async function nextAttempts(callbackId: number): Promise<Array<string | null>> {
+  const response = await h.request('GET', `/v1/callback/${callbackId}/deliveries?limit=100`);
+  expect(response.status).toBe(200);
+  const deliveries = (response.body as { data: Array<{ ID: string; status: string; nextAttempt: string | null }> }).data;
+  return deliveries
+    .filter((delivery) => delivery.status === 'pending' || delivery.status === 'failed')
+    .sort((a, b) => Number(a.ID) - Number(b.ID))
+    .map((delivery) => delivery.nextAttempt);
 }
 
 function signal(parts: Partial<ThrottleSignal>): ThrottleSignal {
@@ -156,9 +197,76 @@ describe('callback rate limits', () => {
     h.clock.advance(1000);
     const claimed = await h.store.claimDueDeliveries(100, 60_000, 100);
     expect(claimed.map((delivery) => delivery.callback.id)).toEqual([other, other, other]);
+    // the backlog is parked: shown pending with no next attempt, but the probe, due at the pause's end
+    expect((await nextAttempts(id)).slice(0, 3)).toEqual([formatTimestamp(until), null, null]);
     h.clock.advance(4000);
     const probes = await h.store.claimDueDeliveries(100, 60_000, 100);
-    expect(probes.map((delivery) => [delivery.callback.id, delivery.attempts, delivery.callback.unreachable])).toEqual(Array(3).fill([id, 1, true]));
+    expect(probes.map((delivery) => [delivery.callback.id, delivery.attempts, delivery.callback.unreachable])).toEqual([[id, 1, true]]);
+  });
+
+  it('parks the backlog once: an unanswered probe trips the breaker again at once, and makes only the next probe due', async () => {
+    const id = await createCallback(null);
+    const until = await tripWithBacklog(id, 3);
+    expect((await nextAttempts(id)).slice(0, 3)).toEqual([formatTimestamp(until), null, null]);
+    h.clock.advance(5_000);
+    const probes = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(probes.map((delivery) => delivery.callback.id)).toEqual([id]);
+    await record(probes, UNANSWERED, 'failed');
+    // half-open: one unanswered probe trips it again, for twice as long; one parked delivery is the next probe
+    expect((await throttleOf(id))?.pausedUntil).toBe(formatTimestamp(h.clock.now() + 10_000));
+    expect((await nextAttempts(id)).slice(0, 3)).toEqual([formatTimestamp(h.clock.now() + 60_000), formatTimestamp(h.clock.now() + 10_000), null]);
+    expect(await h.store.claimDueDeliveries(100, 60_000, 100)).toEqual([]);
+    h.clock.advance(10_000);
+    const next = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(next.map((delivery) => [delivery.callback.id, delivery.attempts])).toEqual([[id, 1]]);
+  });
+
+  it('releases a parked backlog at the first answer, due at once and in order', async () => {
+    const id = await createCallback(null);
+    await tripWithBacklog(id, 3);
+    h.clock.advance(5_000);
+    const probes = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(probes).toHaveLength(1);
+    await record(probes, signal({ answeredAgain: true }), 'failed');
+    expect(await throttleOf(id)).toBeNull();
+    expect(await nextAttempts(id)).not.toContain(null);
+    const released = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(released.map((delivery) => delivery.callback.id)).toEqual([id, id]);
+    expect(released.map((delivery) => delivery.id)).toEqual(released.map((delivery) => delivery.id).sort((a, b) => a - b));
+  });
+
+  it('makes another parked delivery due at once when the probe’s last attempt goes unanswered', async () => {
+    const id = await createCallback(null);
+    await tripWithBacklog(id, 3);
+    h.clock.advance(5_000);
+    const [probe] = await h.store.claimDueDeliveries(100, 60_000, 100);
+    // its retries used up, the probe ends exhausted: the breaker trips again (its next probe due at
+    // the pause's end), and one more parked delivery is due now, so the backlog never waits on nothing
+    await record([probe as DueDelivery], UNANSWERED, 'exhausted');
+    const now = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(now.map((delivery) => delivery.callback.id)).toEqual([id]);
+    expect(now[0]?.id).not.toBe(probe?.id);
+    h.clock.advance(10_000);
+    expect((await h.store.claimDueDeliveries(100, 60_000, 100)).map((delivery) => delivery.callback.id)).toEqual([id]);
+    expect(await nextAttempts(id)).not.toContain(null);
+  });
+
+  it('closes the breaker and releases the parked backlog when the callback’s URL changes, and when a listener takes it', async () => {
+    const id = await createCallback(null);
+    await tripWithBacklog(id, 2);
+    expect((await nextAttempts(id)).filter((next) => next === null)).toHaveLength(1);
+    const moved = await h.request('PUT', `/v1/callback/${id}`, { body: { url: 'https://hooks.example.org/new' } });
+    expect(moved.status, moved.text).toBe(200);
+    expect(await throttleOf(id)).toBeNull();
+    expect(await nextAttempts(id)).not.toContain(null);
+    expect((await h.store.claimDueDeliveries(100, 60_000, 100)).map((delivery) => delivery.callback.id)).toEqual([id]);
+
+    const other = await createCallback(null);
+    await tripWithBacklog(other, 2);
+    expect(await nextAttempts(other)).toContain(null);
+    const account = (await h.store.authenticate(h.token))?.accountId as number;
+    expect(await h.store.listeners.hold(account, other, h.clock.now() + 60_000)).toBe(true);
+    expect(await nextAttempts(other)).not.toContain(null);
   });
 
   it('makes a change queued while its callback is paused due when the pause ends, not before', async () => {

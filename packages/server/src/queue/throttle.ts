@@ -3,11 +3,12 @@
 // waits for it. Adapting (AIMD): an answer that asks to slow down halves the rate, at most once a
 // second and never below MIN_RATE; each success raises it back toward the limit; a Retry-After
 // pauses the whole callback. The circuit breaker: a receiver that gives no answer at all
-// BREAKER_STREAK times in a row pauses its callback too, and its due messages wait out the pause
-// where the claims do not walk over them.
+// BREAKER_STREAK times in a row pauses its callback too, and its due messages are parked
+// (parking.ts) where the claims do not walk over them.
 import { sql, type RawBuilder } from 'kysely';
 import type { Connection } from '../db/connection.ts';
 import type { AttemptOutcome, DueDelivery } from './types.ts';
+import { Parking } from './parking.ts';
 
 /** the lowest rate a callback is lowered to: one message in 10 s */
 export const MIN_RATE = 0.1;
@@ -40,9 +41,11 @@ export function throttleOf(row: {
 
 export class Throttles {
   readonly #connection: Connection;
+  readonly #parking: Parking;
 
   constructor(connection: Connection) {
     this.#connection = connection;
+    this.#parking = new Parking(connection);
   }
 
   /**
@@ -88,14 +91,26 @@ export class Throttles {
 
   /** What the recorded answers mean for their callbacks' rates and pauses: statements only for callbacks concerned. */
   async adjust(outcomes: readonly AttemptOutcome[], nowMs: number): Promise<void> {
-    const folded = new Map<number, { slowDown: boolean; successes: number; pauseUntil: number | null; unanswered: number; answeredAgain: boolean }>();
-    for (const { callbackId, throttle } of outcomes) {
+    const folded = new Map<
+      number,
+      { slowDown: boolean; successes: number; pauseUntil: number | null; unanswered: number; answeredAgain: boolean; unansweredToTheEnd: boolean }
+    >();
+    for (const { callbackId, throttle, status } of outcomes) {
       if (throttle === null) continue;
-      const entry = folded.get(callbackId) ?? { slowDown: false, successes: 0, pauseUntil: null, unanswered: 0, answeredAgain: false };
+      const entry = folded.get(callbackId) ?? {
+        slowDown: false,
+        successes: 0,
+        pauseUntil: null,
+        unanswered: 0,
+        answeredAgain: false,
+        unansweredToTheEnd: false,
+      };
       entry.slowDown ||= throttle.slowDown;
       entry.answeredAgain ||= throttle.answeredAgain;
       if (throttle.succeeded) entry.successes++;
       if (throttle.unanswered) entry.unanswered++;
+      // a delivery whose last attempt went unanswered: if it was the probe, the parked ones need another
+      if (throttle.unanswered && status !== 'failed') entry.unansweredToTheEnd = true;
       if (throttle.pauseUntil !== null) entry.pauseUntil = Math.max(entry.pauseUntil ?? 0, Math.min(throttle.pauseUntil, nowMs + MAX_PAUSE_MS));
       folded.set(callbackId, entry);
     }
@@ -105,6 +120,7 @@ export class Throttles {
       else if (entry.successes > 0) await this.#raise(callbackId, entry.successes);
       if (entry.answeredAgain) await this.#endStreak(callbackId);
       else if (entry.unanswered > 0) await this.#unanswered(callbackId, entry.unanswered, nowMs);
+      if (entry.unansweredToTheEnd && !entry.answeredAgain) await this.#parking.afterLastAttempt(callbackId, nowMs);
     }
   }
 
@@ -112,9 +128,10 @@ export class Throttles {
    * Counts unanswered attempts, leaving out those that end while the callback is paused (sent before
    * the pause was known: they say nothing new). At BREAKER_STREAK the breaker trips: the callback
    * is paused (BREAKER_FIRST_PAUSE_MS, twice as long at each trip since the last answer, up to
-   * BREAKER_MAX_PAUSE_MS), the count starts again, and the due deliveries are moved to the pause's
-   * end in one statement, so claims meanwhile neither take nor walk over them; they keep their
-   * attempts. When the pause ends, a worker takes one at a time (throttle-gate.ts): the probe.
+   * BREAKER_MAX_PAUSE_MS), the count starts again, and its due deliveries are parked (parking.ts):
+   * claims meanwhile neither take nor walk over them; they keep their attempts. When the pause ends,
+   * the probe goes out, and if it goes unanswered too, the breaker trips again at once (half-open:
+   * one unanswered attempt after a trip is enough).
    */
   async #unanswered(callbackId: number, count: number, nowMs: number): Promise<void> {
     const { db } = this.#connection;
@@ -125,8 +142,9 @@ export class Throttles {
       .where((eb) => eb.or([eb('paused_until', 'is', null), eb('paused_until', '<=', nowMs)]))
       .returning(['unreachable_streak', 'breaker_trips'])
       .executeTakeFirst();
-    if (row === undefined || Number(row.unreachable_streak) < BREAKER_STREAK) return;
-    const trips = Number(row.breaker_trips);
+    const trips = Number(row?.breaker_trips ?? 0);
+    const streak = trips > 0 ? 1 : BREAKER_STREAK;
+    if (row === undefined || Number(row.unreachable_streak) < streak) return;
     const until = nowMs + Math.min(BREAKER_FIRST_PAUSE_MS * 2 ** Math.min(trips, 20), BREAKER_MAX_PAUSE_MS);
     // one trip however many workers saw the streak reach its end: the first to write it
     const tripped = await db
@@ -134,26 +152,21 @@ export class Throttles {
       .set({ breaker_trips: trips + 1, unreachable_streak: 0, paused_until: until })
       .where('id', '=', callbackId)
       .where('breaker_trips', '=', trips)
-      .where('unreachable_streak', '>=', BREAKER_STREAK)
+      .where('unreachable_streak', '>=', streak)
       .executeTakeFirst();
     if (Number(tripped.numUpdatedRows) === 0) return;
-    await db
-      .updateTable('deliveries')
-      .set({ next_attempt_at: until })
-      .where('callback_id', '=', callbackId)
-      .where('status', 'in', ['pending', 'failed'])
-      .where('next_attempt_at', '<', until)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowMs)]))
-      .execute();
+    await this.#parking.park(callbackId, until, nowMs);
   }
 
+  /** The receiver answers again: the streak and the trips are forgotten, and the parked backlog is due. */
   async #endStreak(callbackId: number): Promise<void> {
-    await this.#connection.db
+    const ended = await this.#connection.db
       .updateTable('callbacks')
       .set({ unreachable_streak: 0, breaker_trips: 0 })
       .where('id', '=', callbackId)
       .where((eb) => eb.or([eb('unreachable_streak', '>', 0), eb('breaker_trips', '>', 0)]))
-      .execute();
+      .executeTakeFirst();
+    if (Number(ended.numUpdatedRows) > 0) await this.#parking.release(callbackId);
   }
 
   async #pause(callbackId: number, until: number): Promise<void> {

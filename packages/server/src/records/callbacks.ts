@@ -4,6 +4,7 @@ import type { Transaction } from 'kysely';
 import type { Callback, CallbackUpdate } from '@tidings/spec';
 import type { Connection, Db } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
+import { Parking } from '../queue/parking.ts';
 import type { Collections } from './collections.ts';
 import type { Databases } from './databases.ts';
 import { callbackJson } from './callback-lists.ts';
@@ -14,9 +15,11 @@ export class Callbacks {
   readonly #connection: Connection;
   readonly #databases: Databases;
   readonly #collections: Collections;
+  readonly #parking: Parking;
 
   constructor(connection: Connection, databases: Databases, collections: Collections) {
     this.#connection = connection;
+    this.#parking = new Parking(connection);
     this.#databases = databases;
     this.#collections = collections;
   }
@@ -149,6 +152,9 @@ export class Callbacks {
           // re-enabling clears what Tidings recorded about the failure
           ...(input.disabled ? {} : { disabled_reason: null, failing_since: null }),
         }),
+        // a new URL, or the callback switched on or off, starts with the circuit breaker closed; the
+        // deliveries it parked are released below
+        ...((input.url !== undefined || input.disabled !== undefined) && { unreachable_streak: 0, breaker_trips: 0, paused_until: null }),
         version: eb('version', '+', 1),
         modified: stamp,
       }))
@@ -156,7 +162,9 @@ export class Callbacks {
       .where('account_id', '=', accountId)
       .returningAll()
       .executeTakeFirst();
-    return row ? toCallback(row, this.#connection.now().ms) : null;
+    if (row === undefined) return null;
+    if (input.url !== undefined || input.disabled !== undefined) await this.#parking.release(id);
+    return toCallback(row, this.#connection.now().ms);
   }
 
   deleteCallback(accountId: number, id: number): Promise<boolean> {

@@ -254,4 +254,13 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       ALTER TABLE delivery_attempts ADD COLUMN via TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'deliveries wait parked while their callback\'s breaker is open',
+    // as on the embedded store (sqlite/migrations.ts): deliveries parked while their callback's circuit
+    // breaker is open, indexed alone
+    sql: `
+      CREATE INDEX deliveries_parked ON deliveries(callback_id, id) WHERE next_attempt_at IS NULL AND status IN ('pending', 'failed');
+    `,
+  },
 ];
