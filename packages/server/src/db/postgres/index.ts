@@ -87,6 +87,18 @@ function preparing(pool: pg.Pool, hotQueries: ReadonlyMap<string, string>): Post
   };
 }
 
+/**
+ * What every new connection of the pool gets before its first query (pg queues queries per client).
+ * No JIT compilation: Tidings' statements are short, and PostgreSQL compiles one whose estimated
+ * cost passes jit_above_cost on every run. A claim planned while the statistics still counted a
+ * large backlog as due (estimated cost ≈ 630,000) spent 545 ms compiling and 1 ms running, on every
+ * claim (auto_explain in the backlog benchmark).
+ */
+export function configureConnection(client: pg.ClientBase, onError: (message: string) => void): void {
+  client.on('error', (error) => onError(`connection lost: ${error.message}`));
+  client.query('SET jit = off').catch((error: Error) => onError(`cannot turn JIT off: ${error.message}`));
+}
+
 /** The PostgreSQL store: a pool over DATABASE_URL, migrated on open under an advisory lock. */
 export async function openPostgresStore(url: string, clock: Clock, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
   const onError = options.onError ?? ((message: string) => console.error(`tidings postgres: ${message}`));
@@ -106,7 +118,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
   // no listener of the pool's, and an 'error' event nobody listens to ends the process: this one is
   // every connection's for its whole life. The query under way fails on its own and reaches its caller.
   pool.on('error', (error) => onError(`idle connection lost: ${error.message}`));
-  pool.on('connect', (client) => client.on('error', (error) => onError(`connection lost: ${error.message}`)));
+  pool.on('connect', (client) => configureConnection(client, onError));
   const hotQueries = new Map<string, string>();
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparing(pool, hotQueries) }), plugins: [replaceNulInText] });
   const listeners: DeliveriesListener[] = [];
