@@ -1144,7 +1144,8 @@ export interface components {
          * @description Where a delivery stands:
          *     - `pending` — waiting for its first or next attempt;
          *     - `succeeded` — the receiver answered with a 2xx status;
-         *     - `failed` — the last attempt failed and another one is scheduled at `nextAttempt`;
+         *     - `failed` — the last attempt failed and another one is scheduled at `nextAttempt` (or held back
+         *       while the callback's circuit breaker is open: `nextAttempt` is then `null`);
          *     - `exhausted` — no attempts are left, or the callback is disabled; it can be retried by hand;
          *     - `skipped` — the callback's expression threw or hit a limit, so nothing was sent; the error is
          *       in the attempt log;
@@ -1168,7 +1169,7 @@ export interface components {
              * @description The number of attempts made so far.
              */
             attempts: number;
-            /** @description When the next attempt is due; `null` when none is scheduled. */
+            /** @description When the next attempt is due; `null` when none is scheduled: the delivery is finished, or it is `pending` or `failed` and held back while its callback's circuit breaker is open (the receiver gave no answer five times in a row). Held-back deliveries are sent, oldest first, once the receiver answers again, the callback's URL changes or it is enabled or disabled, or `tidings listen` takes the callback. */
             nextAttempt: components["schemas"]["Timestamp"] | null;
             /**
              * Format: int32
