@@ -58,8 +58,11 @@ export interface ConnectionOptions {
   sqlite?: SqliteConnection;
   /** told the SQL of each hot query once (PostgreSQL prepares them) */
   onHotQuery?: (sql: string) => void;
-  /** PostgreSQL's hot path (queue/postgres/: write-change, claim, record): one statement a step */
-  postgres?: { run: Runner; signal: Signal };
+  /**
+   * PostgreSQL's hot path (queue/postgres/: write-change, claim, record): one statement a step; and
+   * `vacuum`, which starts a VACUUM (ANALYZE) of a table in the background (queue/parking.ts)
+   */
+  postgres?: { run: Runner; signal: Signal; vacuum(table: 'deliveries'): void };
   /** set when tracing is on: spans of the transactions made for a request, and their trace context */
   tracing?: TransactionTracing;
 }

@@ -38,13 +38,18 @@ export class ListenerQueue {
       this.#connection.dialect === 'postgres'
         ? sql<number>`greatest(coalesce(listened_until, 0), ${untilMs})`
         : sql<number>`max(coalesce(listened_until, 0), ${untilMs})`;
-    const result = await this.#connection.write((trx) =>
-      trx.updateTable('callbacks').set({ listened_until: later }).where('id', '=', callbackId).where('account_id', '=', accountId).executeTakeFirst(),
-    );
-    if (Number(result.numUpdatedRows) === 0) return false;
-    // a backlog the circuit breaker parked goes to the listener too (its target bears on no breaker)
-    await this.#parking.release(callbackId);
-    return true;
+    return this.#connection.write(async (trx, queued) => {
+      const result = await trx
+        .updateTable('callbacks')
+        .set({ listened_until: later })
+        .where('id', '=', callbackId)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      // a backlog the circuit breaker parked goes to the listener too (its target bears on no breaker)
+      await this.#parking.release(trx, queued, callbackId);
+      return true;
+    });
   }
 
   /**

@@ -251,6 +251,40 @@ describe('callback rate limits', () => {
     expect(await nextAttempts(id)).not.toContain(null);
   });
 
+  it('makes another parked delivery due at once when a probe ends without being sent', async () => {
+    const id = await createCallback(null);
+    await tripWithBacklog(id, 3);
+    h.clock.advance(5_000);
+    const [probe] = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(probe?.callback.unreachable).toBe(true);
+    // its condition did not match (the worker discards it) or failed: what the worker then tells the store
+    await h.store.throttles.probeUnsent(id);
+    const next = await h.store.claimDueDeliveries(100, 60_000, 100);
+    expect(next.map((delivery) => delivery.callback.id)).toEqual([id]);
+    expect(next[0]?.id).not.toBe(probe?.id);
+  });
+
+  it('releases the parked backlog of a callback that its probe’s unanswered attempt disabled (failing for 5 days)', async () => {
+    const id = await createCallback(null);
+    await tripWithBacklog(id, 3);
+    h.clock.advance(5 * 86_400_000);
+    const probes = await h.store.claimDueDeliveries(100, 60_000, 100);
+    await record(probes.filter((delivery) => delivery.callback.id === id).slice(0, 1), UNANSWERED, 'failed');
+    const callback = await h.request('GET', `/v1/callback/${id}`);
+    expect(callback.body).toMatchObject({ disabled: true });
+    // released, to be settled as a disabled callback's queued messages are: exhausted
+    expect(await nextAttempts(id)).not.toContain(null);
+  });
+
+  it('keeps the breaker and the parked backlog when a PUT sends the URL the callback has', async () => {
+    const id = await createCallback(null);
+    const until = await tripWithBacklog(id, 2);
+    const same = await h.request('PUT', `/v1/callback/${id}`, { body: { url: 'https://hooks.example.org/t', disabled: false } });
+    expect(same.status, same.text).toBe(200);
+    expect((await throttleOf(id))?.pausedUntil).toBe(formatTimestamp(until));
+    expect(await nextAttempts(id)).toContain(null);
+  });
+
   it('closes the breaker and releases the parked backlog when the callback’s URL changes, and when a listener takes it', async () => {
     const id = await createCallback(null);
     await tripWithBacklog(id, 2);

@@ -110,6 +110,7 @@ export class Throttles {
       if (throttle.succeeded) entry.successes++;
       if (throttle.unanswered) entry.unanswered++;
       // a delivery whose last attempt went unanswered: if it was the probe, the parked ones need another
+      // (an attempt that disabled its callback is seen by afterProbe, which reads the callback)
       if (throttle.unanswered && status !== 'failed') entry.unansweredToTheEnd = true;
       if (throttle.pauseUntil !== null) entry.pauseUntil = Math.max(entry.pauseUntil ?? 0, Math.min(throttle.pauseUntil, nowMs + MAX_PAUSE_MS));
       folded.set(callbackId, entry);
@@ -120,7 +121,7 @@ export class Throttles {
       else if (entry.successes > 0) await this.#raise(callbackId, entry.successes);
       if (entry.answeredAgain) await this.#endStreak(callbackId);
       else if (entry.unanswered > 0) await this.#unanswered(callbackId, entry.unanswered, nowMs);
-      if (entry.unansweredToTheEnd && !entry.answeredAgain) await this.#parking.afterLastAttempt(callbackId, nowMs);
+      if (entry.unanswered > 0 && !entry.answeredAgain) await this.#parking.afterProbe(callbackId, entry.unansweredToTheEnd);
     }
   }
 
@@ -146,27 +147,37 @@ export class Throttles {
     const streak = trips > 0 ? 1 : BREAKER_STREAK;
     if (row === undefined || Number(row.unreachable_streak) < streak) return;
     const until = nowMs + Math.min(BREAKER_FIRST_PAUSE_MS * 2 ** Math.min(trips, 20), BREAKER_MAX_PAUSE_MS);
-    // one trip however many workers saw the streak reach its end: the first to write it
-    const tripped = await db
-      .updateTable('callbacks')
-      .set({ breaker_trips: trips + 1, unreachable_streak: 0, paused_until: until })
-      .where('id', '=', callbackId)
-      .where('breaker_trips', '=', trips)
-      .where('unreachable_streak', '>=', streak)
-      .executeTakeFirst();
-    if (Number(tripped.numUpdatedRows) === 0) return;
-    await this.#parking.park(callbackId, until, nowMs);
+    // one trip however many workers saw the streak reach its end: the first to write it, and the
+    // backlog parked in the same transaction (an answer that ends the breaker meanwhile waits for it)
+    const parked = await this.#connection.write(async (trx) => {
+      const tripped = await trx
+        .updateTable('callbacks')
+        .set({ breaker_trips: trips + 1, unreachable_streak: 0, paused_until: until })
+        .where('id', '=', callbackId)
+        .where('breaker_trips', '=', trips)
+        .where('unreachable_streak', '>=', streak)
+        .executeTakeFirst();
+      return Number(tripped.numUpdatedRows) === 0 ? 0 : this.#parking.park(trx, callbackId, until, nowMs);
+    });
+    this.#parking.afterParking(parked);
   }
 
   /** The receiver answers again: the streak and the trips are forgotten, and the parked backlog is due. */
   async #endStreak(callbackId: number): Promise<void> {
-    const ended = await this.#connection.db
-      .updateTable('callbacks')
-      .set({ unreachable_streak: 0, breaker_trips: 0 })
-      .where('id', '=', callbackId)
-      .where((eb) => eb.or([eb('unreachable_streak', '>', 0), eb('breaker_trips', '>', 0)]))
-      .executeTakeFirst();
-    if (Number(ended.numUpdatedRows) > 0) await this.#parking.release(callbackId);
+    await this.#connection.write(async (trx, queued) => {
+      const ended = await trx
+        .updateTable('callbacks')
+        .set({ unreachable_streak: 0, breaker_trips: 0 })
+        .where('id', '=', callbackId)
+        .where((eb) => eb.or([eb('unreachable_streak', '>', 0), eb('breaker_trips', '>', 0)]))
+        .executeTakeFirst();
+      if (Number(ended.numUpdatedRows) > 0) await this.#parking.release(trx, queued, callbackId);
+    });
+  }
+
+  /** A delivery of a callback in the breaker's hands ended without being sent (queue/parking.ts). */
+  async probeUnsent(callbackId: number): Promise<void> {
+    await this.#parking.afterProbe(callbackId, true);
   }
 
   async #pause(callbackId: number, until: number): Promise<void> {

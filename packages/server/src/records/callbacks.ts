@@ -137,34 +137,39 @@ export class Callbacks {
 
   async updateCallback(accountId: number, id: number, input: CallbackUpdate): Promise<Callback | null> {
     const { stamp } = this.#connection.now();
-    const row = await this.#connection.db
-      .updateTable('callbacks')
-      .set((eb) => ({
-        ...(input.url !== undefined && { url: input.url }),
-        ...(input.expression !== undefined && { expression: input.expression }),
-        ...(input.action !== undefined && { action: input.action }),
-        ...(input.method !== undefined && { method: input.method }),
-        ...(input.ordering !== undefined && { ordering: input.ordering }),
-        // a new limit starts at its full rate
-        ...(input.rateLimit !== undefined && { rate_limit: input.rateLimit, throttle_rate: null, throttle_cut_at: null }),
-        ...(input.disabled !== undefined && {
-          disabled: input.disabled ? 1 : 0,
-          // re-enabling clears what Tidings recorded about the failure
-          ...(input.disabled ? {} : { disabled_reason: null, failing_since: null }),
-        }),
-        // a new URL, or the callback switched on or off, starts with the circuit breaker closed; the
-        // deliveries it parked are released below
-        ...((input.url !== undefined || input.disabled !== undefined) && { unreachable_streak: 0, breaker_trips: 0, paused_until: null }),
-        version: eb('version', '+', 1),
-        modified: stamp,
-      }))
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .returningAll()
-      .executeTakeFirst();
-    if (row === undefined) return null;
-    if (input.url !== undefined || input.disabled !== undefined) await this.#parking.release(id);
-    return toCallback(row, this.#connection.now().ms);
+    return this.#connection.write(async (trx, queued) => {
+      const read = trx.selectFrom('callbacks').select(['url', 'disabled']).where('id', '=', id).where('account_id', '=', accountId);
+      const before = await (this.#connection.dialect === 'postgres' ? read.forNoKeyUpdate() : read).executeTakeFirst();
+      if (before === undefined) return null;
+      // a new URL, or the callback switched on or off, starts with the circuit breaker closed and the
+      // deliveries it parked released (queue/parking.ts); the same URL sent again changes nothing
+      const fresh = (input.url !== undefined && input.url !== before.url) || (input.disabled !== undefined && (input.disabled ? 1 : 0) !== before.disabled);
+      const row = await trx
+        .updateTable('callbacks')
+        .set((eb) => ({
+          ...(input.url !== undefined && { url: input.url }),
+          ...(input.expression !== undefined && { expression: input.expression }),
+          ...(input.action !== undefined && { action: input.action }),
+          ...(input.method !== undefined && { method: input.method }),
+          ...(input.ordering !== undefined && { ordering: input.ordering }),
+          // a new limit starts at its full rate
+          ...(input.rateLimit !== undefined && { rate_limit: input.rateLimit, throttle_rate: null, throttle_cut_at: null }),
+          ...(input.disabled !== undefined && {
+            disabled: input.disabled ? 1 : 0,
+            // re-enabling clears what Tidings recorded about the failure
+            ...(input.disabled ? {} : { disabled_reason: null, failing_since: null }),
+          }),
+          ...(fresh && { unreachable_streak: 0, breaker_trips: 0, paused_until: null }),
+          version: eb('version', '+', 1),
+          modified: stamp,
+        }))
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (fresh) await this.#parking.release(trx, queued, id);
+      return toCallback(row, this.#connection.now().ms);
+    });
   }
 
   deleteCallback(accountId: number, id: number): Promise<boolean> {

@@ -42,6 +42,9 @@ export type Prepared =
  */
 export async function attempt(delivery: DueDelivery, options: AttemptOptions, sent: () => void): Promise<AttemptOutcome | null> {
   const prepared = await prepare(delivery, options);
+  // a probe of the circuit breaker that is not sent (its condition did not match, or failed; the
+  // callback is disabled) cannot be the one that tells: the next parked delivery takes its place
+  if (prepared.kind !== 'send' && delivery.callback.unreachable) await options.store.throttles.probeUnsent(delivery.callback.id);
   if (prepared.kind === 'discard') {
     await options.store.discardDelivery(delivery.id);
     options.onOutcome?.('discarded');

@@ -158,6 +158,32 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     }
   };
 
+  // A VACUUM (ANALYZE) after a large backlog was parked (queue/parking.ts): in the background, one at a
+  // time per process (a request while one runs is served by it), on a connection of its own, so that
+  // it takes no slot of the pool and neither the statement time limit nor the client's applies. What
+  // PostgreSQL says of it (a role that does not own the table gets a warning and no vacuum) is logged.
+  let vacuuming: pg.Client | null = null;
+  let closing = false;
+  const vacuum = (table: 'deliveries'): void => {
+    if (vacuuming !== null || closing) return;
+    const client = new pg.Client({ ...clientConfig, application_name: 'tidings vacuum', statement_timeout: undefined, query_timeout: undefined });
+    vacuuming = client;
+    client.on('error', () => undefined);
+    client.on('notice', (notice) => onError(`vacuum of ${table}: ${notice.message}`));
+    void (async () => {
+      try {
+        await client.connect();
+        await client.query('SET statement_timeout = 0');
+        await client.query(`VACUUM (ANALYZE) ${table}`);
+      } catch (error) {
+        if (!closing) onError(`vacuum of ${table} failed: ${(error as Error).message}`);
+      } finally {
+        vacuuming = null;
+        await client.end().catch(() => undefined);
+      }
+    })();
+  };
+
   // names this store's own signals (notifications.ts)
   const origin = randomText(12, 'base64url');
   const store = new KyselyStore({
@@ -169,7 +195,7 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
     ...(options.tracing && { tracing: options.tracing }),
     migrate,
     onHotQuery: (sql) => hotQueries.set(sql, `tidings_${hotQueries.size + 1}`),
-    postgres: { run: poolRunner(pool), signal: { channel: DELIVERIES_CHANNEL, origin } },
+    postgres: { run: poolRunner(pool), signal: { channel: DELIVERIES_CHANNEL, origin }, vacuum },
     crossProcess: {
       announce: (trx) => notifyDeliveriesQueued(trx, origin),
       listen: (signal) => {
@@ -179,6 +205,9 @@ export async function openPostgresStore(url: string, clock: Clock, options: Post
       },
     },
     close: async () => {
+      // a vacuum under way is cut off (PostgreSQL rolls nothing back: it is simply not finished)
+      closing = true;
+      await vacuuming?.end().catch(() => undefined);
       await Promise.all(listeners.map((listener) => listener.close()));
       await db.destroy();
       // Kysely ends the pool only if it ever used it; migrations alone go around it
