@@ -87,6 +87,11 @@ export class Metrics {
       });
     gauge('tidings_queue_due_deliveries', 'Deliveries due now and waiting for a worker (read from the store)', (read) => read.due);
     gauge('tidings_queue_in_flight_deliveries', 'Deliveries leased by a worker and being attempted (read from the store)', (read) => read.inFlight);
+    gauge(
+      'tidings_queue_parked_deliveries',
+      'Deliveries held back while their callback\'s circuit breaker is open (read from the store)',
+      (read) => read.parked,
+    );
     gauge('tidings_queue_oldest_due_age_seconds', 'How long the longest-waiting due delivery has waited; 0 when none is due', (read) =>
       read.oldestDueAt === null ? 0 : Math.max(0, (Date.now() - read.oldestDueAt) / 1000),
     );

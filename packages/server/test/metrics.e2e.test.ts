@@ -84,6 +84,7 @@ describe.skipIf(!installed)('metrics', () => {
     expect(text).toContain(`tidings_delivery_attempt_duration_seconds_count{result="success"} ${CHANGES}`);
     expect(text).toMatch(/^tidings_queue_due_deliveries 0$/m);
     expect(text).toMatch(/^tidings_queue_in_flight_deliveries 0$/m);
+    expect(text).toMatch(/^tidings_queue_parked_deliveries 0$/m);
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
     // bounded labels: no IDs, no URLs, no tokens
     expect(text).not.toMatch(/route="[^"]*\/[0-9]+/);

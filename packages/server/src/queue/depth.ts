@@ -1,5 +1,6 @@
 // How deep the queue is, as every process of an installation sees it: read from the store, so that on
 // PostgreSQL each process reports the same truth, whichever worker holds what.
+import { sql } from 'kysely';
 import type { Connection } from '../db/connection.ts';
 
 export interface QueueDepth {
@@ -9,18 +10,32 @@ export interface QueueDepth {
   inFlight: number;
   /** when the longest-waiting due delivery fell due (epoch ms), or null when none is due */
   oldestDueAt: number | null;
+  /** open deliveries held back while their callback's circuit breaker is open (parking.ts) */
+  parked: number;
 }
 
 export async function queueDepth(connection: Connection): Promise<QueueDepth> {
   const now = connection.clock.now();
   const open = connection.db.selectFrom('deliveries').where('status', 'in', ['pending', 'failed']);
-  const [due, inFlight] = await Promise.all([
+  const [due, inFlight, parked] = await Promise.all([
     open
       .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
       .select(({ fn }) => [fn.countAll<number | string>().as('n'), fn.min<number | null>('next_attempt_at').as('oldest')])
       .executeTakeFirstOrThrow(),
     open.where('lease_until', '>=', now).select(({ fn }) => fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    // the statuses as literals, so that the index of parked deliveries alone serves it (parking.ts)
+    connection.db
+      .selectFrom('deliveries')
+      .where(sql<boolean>`status in ('pending', 'failed')`)
+      .where('next_attempt_at', 'is', null)
+      .select(({ fn }) => fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
-  return { due: Number(due.n), inFlight: Number(inFlight.n), oldestDueAt: due.oldest === null ? null : Number(due.oldest) };
+  return {
+    due: Number(due.n),
+    inFlight: Number(inFlight.n),
+    oldestDueAt: due.oldest === null ? null : Number(due.oldest),
+    parked: Number(parked.n),
+  };
 }

@@ -208,6 +208,7 @@ describe('callback rate limits', () => {
     const id = await createCallback(null);
     const until = await tripWithBacklog(id, 3);
     expect((await nextAttempts(id)).slice(0, 3)).toEqual([formatTimestamp(until), null, null]);
+    expect((await h.store.queueDepth()).parked).toBe(2);
     h.clock.advance(5_000);
     const probes = await h.store.claimDueDeliveries(100, 60_000, 100);
     expect(probes.map((delivery) => delivery.callback.id)).toEqual([id]);
