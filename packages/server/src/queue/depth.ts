@@ -1,7 +1,7 @@
 // How deep the queue is, as every process of an installation sees it: read from the store, so that on
 // PostgreSQL each process reports the same truth, whichever worker holds what.
-import { sql } from 'kysely';
 import type { Connection } from '../db/connection.ts';
+import { openLiterally } from './parking.ts';
 
 export interface QueueDepth {
   /** open deliveries due now and not leased: waiting for a worker */
@@ -24,10 +24,10 @@ export async function queueDepth(connection: Connection): Promise<QueueDepth> {
       .select(({ fn }) => [fn.countAll<number | string>().as('n'), fn.min<number | null>('next_attempt_at').as('oldest')])
       .executeTakeFirstOrThrow(),
     open.where('lease_until', '>=', now).select(({ fn }) => fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-    // the statuses as literals, so that the index of parked deliveries alone serves it (parking.ts)
+    // through the index of parked deliveries alone
     connection.db
       .selectFrom('deliveries')
-      .where(sql<boolean>`status in ('pending', 'failed')`)
+      .where(openLiterally())
       .where('next_attempt_at', 'is', null)
       .select(({ fn }) => fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow(),

@@ -11,22 +11,23 @@
 // the end of the breaker releases in the transaction that ends it, so no backlog stays parked behind
 // a closed breaker. Migration 12 indexes parked deliveries alone, so finding them costs nothing while
 // there are none.
-import { sql, type Transaction } from 'kysely';
-import type { Connection, Queued } from '../db/connection.ts';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { Connection, Db, Queued } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
-import { notBehindAnOpenDelivery } from './claims.ts';
-
-type Db = Connection['db'] | Transaction<Schema>;
+import { notBehindAnOpenDelivery, OPEN_STATUSES } from './claims.ts';
 
 /** parked rows past which PostgreSQL's table is vacuumed at once (see park) */
 const VACUUM_AFTER_PARKING = 10_000;
 
 /**
- * Open deliveries, written as literals: a partial index serves only a query whose condition implies
- * the index's, and SQLite cannot tell that of bound parameters (EXPLAIN QUERY PLAN: deliveries_callback,
- * every finished delivery of the callback read, instead of deliveries_parked).
+ * Open deliveries (`status`, or `alias.status`), the statuses written as literals: a partial index
+ * serves only a query whose condition implies the index's, and SQLite cannot tell that of bound
+ * parameters (EXPLAIN QUERY PLAN: deliveries_callback, every finished delivery of the callback read,
+ * instead of deliveries_parked). For every query meant to use deliveries_parked (also depth.ts).
  */
-const OPEN = sql<boolean>`status in ('pending', 'failed')`;
+export function openLiterally(alias?: string): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(alias === undefined ? 'status' : `${alias}.status`)} in (${sql.join(OPEN_STATUSES.map((status) => sql.lit(status)))})`;
+}
 
 export class Parking {
   readonly #connection: Connection;
@@ -47,7 +48,7 @@ export class Parking {
       .updateTable('deliveries')
       .set({ next_attempt_at: null })
       .where(sql`+callback_id`, '=', callbackId)
-      .where(OPEN)
+      .where(openLiterally())
       .where('next_attempt_at', '<', until)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowMs)]))
       .executeTakeFirst();
@@ -71,8 +72,8 @@ export class Parking {
    * ID that no earlier open delivery of its profile holds back (ordering "profile"); when every
    * parked one is held back so, the open one holding them back has a due time and goes first.
    */
-  async promote(db: Db, callbackId: number, at: number): Promise<boolean> {
-    const result = await db
+  async promote(db: Db, callbackId: number, at: number): Promise<void> {
+    await db
       .updateTable('deliveries')
       .set({ next_attempt_at: at })
       .where('id', '=', (eb) =>
@@ -80,28 +81,25 @@ export class Parking {
           .selectFrom('deliveries as d')
           .select('d.id')
           .where('d.callback_id', '=', callbackId)
-          .where(sql<boolean>`d.status in ('pending', 'failed')`)
+          .where(openLiterally('d'))
           .where('d.next_attempt_at', 'is', null)
           .where(notBehindAnOpenDelivery)
           .orderBy('d.id')
           .limit(1),
       )
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+      .execute();
   }
 
   /** Makes every parked delivery of the callback due now, inside `trx`, and tells the workers. */
-  async release(trx: Transaction<Schema>, queued: Queued, callbackId: number): Promise<number> {
+  async release(trx: Transaction<Schema>, queued: Queued, callbackId: number): Promise<void> {
     const result = await trx
       .updateTable('deliveries')
       .set({ next_attempt_at: this.#connection.clock.now() })
       .where('callback_id', '=', callbackId)
-      .where(OPEN)
+      .where(openLiterally())
       .where('next_attempt_at', 'is', null)
       .executeTakeFirst();
-    const released = Number(result.numUpdatedRows);
-    if (released > 0) queued.callbacks.add(callbackId);
-    return released;
+    if (Number(result.numUpdatedRows) > 0) queued.callbacks.add(callbackId);
   }
 
   /**

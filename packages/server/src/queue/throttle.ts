@@ -143,9 +143,10 @@ export class Throttles {
       .where((eb) => eb.or([eb('paused_until', 'is', null), eb('paused_until', '<=', nowMs)]))
       .returning(['unreachable_streak', 'breaker_trips'])
       .executeTakeFirst();
-    const trips = Number(row?.breaker_trips ?? 0);
+    if (row === undefined) return;
+    const trips = Number(row.breaker_trips);
     const streak = trips > 0 ? 1 : BREAKER_STREAK;
-    if (row === undefined || Number(row.unreachable_streak) < streak) return;
+    if (Number(row.unreachable_streak) < streak) return;
     const until = nowMs + Math.min(BREAKER_FIRST_PAUSE_MS * 2 ** Math.min(trips, 20), BREAKER_MAX_PAUSE_MS);
     // one trip however many workers saw the streak reach its end: the first to write it, and the
     // backlog parked in the same transaction (an answer that ends the breaker meanwhile waits for it)
