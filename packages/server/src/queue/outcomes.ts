@@ -9,6 +9,19 @@ import { applyRetryRequest } from './retries.ts';
 import { Throttles } from './throttle.ts';
 import type { AttemptOutcome } from './types.ts';
 
+/**
+ * The outcomes are recorded, but what they mean for their callbacks' rates and breakers failed (the
+ * store went away in between). Recording them again would record nothing (their leases are gone) and
+ * count the same answers twice toward a breaker's trip, so the caller takes them as recorded. A probe's
+ * follow-up lost so is made good by the workers' look for stranded backlogs (parking.ts, revive).
+ */
+export class RecordedButNotAdjusted extends Error {
+  constructor(cause: unknown) {
+    super(`outcomes recorded; adjusting their callbacks' rates and breakers failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'RecordedButNotAdjusted';
+  }
+}
+
 /** a callback whose every attempt has failed for this long is disabled */
 const FAILING_DAYS_BEFORE_DISABLE = 5;
 
@@ -33,7 +46,12 @@ export class Outcomes {
       });
     }
     // after the outcomes, on its own: a rate that adapts a moment late is still right
-    if (outcomes.some((outcome) => outcome.throttle !== null)) await this.#throttles.adjust(outcomes, this.#connection.now().ms);
+    if (!outcomes.some((outcome) => outcome.throttle !== null)) return;
+    try {
+      await this.#throttles.adjust(outcomes, this.#connection.now().ms);
+    } catch (error) {
+      throw new RecordedButNotAdjusted(error);
+    }
   }
 
   async #recordOne(trx: Transaction<Schema>, queued: Queued, outcome: AttemptOutcome, now: { ms: number; stamp: string }): Promise<void> {

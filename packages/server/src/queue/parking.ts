@@ -103,6 +103,48 @@ export class Parking {
   }
 
   /**
+   * The safety net under afterProbe, which runs after the outcome it follows has committed: a
+   * process that dies in between leaves a parked backlog with no probe, and nothing would send it
+   * until the callback's next change. So every worker looks, once a minute (worker.ts), for callbacks
+   * with parked deliveries whose pause ended more than `graceMs` ago (a probe would have been sent,
+   * and its outcome recorded, by then): a disabled one's backlog is released (afterProbe's case), as
+   * is one whose breaker is closed, and any other gets a probe due now. Should a probe be on its way
+   * after all (waiting for a slot), there are two: the first unanswered one trips the breaker again,
+   * which parks the other. A callback with an attempt under way is left alone. Returns how many
+   * callbacks it saw to.
+   */
+  async revive(graceMs: number): Promise<number> {
+    const now = this.#connection.clock.now();
+    const stranded = await this.#connection.db
+      .selectFrom('callbacks as c')
+      .select(['c.id', 'c.disabled', 'c.breaker_trips', 'c.unreachable_streak'])
+      .where((eb) => eb.or([eb('c.paused_until', 'is', null), eb('c.paused_until', '<', now - graceMs)]))
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('deliveries as d')
+            .select('d.id')
+            .whereRef('d.callback_id', '=', 'c.id')
+            .where(openLiterally('d'))
+            .where('d.next_attempt_at', 'is', null),
+        ),
+      )
+      // not while an attempt at one of its deliveries is under way (deliveries_leased)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('deliveries as l').select('l.id').whereRef('l.callback_id', '=', 'c.id').where('l.lease_until', '>=', now))),
+      )
+      .execute();
+    for (const callback of stranded) {
+      const closed = Number(callback.breaker_trips) === 0 && Number(callback.unreachable_streak) === 0;
+      await this.#connection.write(async (trx, queued) => {
+        if (callback.disabled === 1 || closed) return this.release(trx, queued, callback.id);
+        await this.promote(trx, callback.id, now);
+        queued.callbacks.add(callback.id);
+      });
+    }
+    return stranded.length;
+  }
+
+  /**
    * After an unanswered attempt that was a delivery's last, or an unanswered attempt that found the
    * callback disabled (failing for days): a disabled callback's backlog is released, to be settled as
    * a disabled callback's queued messages are (exhausted, and kept for a replay); otherwise, if the

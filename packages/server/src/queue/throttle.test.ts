@@ -252,6 +252,27 @@ describe('callback rate limits', () => {
     expect(await nextAttempts(id)).not.toContain(null);
   });
 
+  it('gives a parked backlog left without a probe one back, once its pause is long over (a crash after the probe’s last outcome)', async () => {
+    const id = await createCallback(null);
+    await tripWithBacklog(id, 3);
+    h.clock.advance(5_000);
+    const [probe] = await h.store.claimDueDeliveries(100, 60_000, 100);
+    // the probe's last outcome committed, and the process died before what follows it (afterProbe)
+    await record([probe as DueDelivery], null, 'exhausted');
+    expect((await h.store.queueDepth()).parked).toBe(2);
+    expect(await nextAttempts(id)).not.toContain(formatTimestamp(h.clock.now()));
+    // not before a probe would have been sent and its outcome recorded
+    expect(await h.store.throttles.reviveParkedBacklogs(60_000)).toBe(0);
+    h.clock.advance(61_000);
+    expect(await h.store.throttles.reviveParkedBacklogs(60_000)).toBe(1);
+    expect((await h.store.queueDepth()).parked).toBe(1);
+    expect(await nextAttempts(id)).toContain(formatTimestamp(h.clock.now()));
+    await h.store.claimDueDeliveries(100, 60_000, 100);
+    // the new probe is on its way (leased): nothing more to see to
+    expect(await h.store.throttles.reviveParkedBacklogs(0)).toBe(0);
+    expect((await h.store.queueDepth()).parked).toBe(1);
+  });
+
   it('makes another parked delivery due at once when a probe ends without being sent', async () => {
     const id = await createCallback(null);
     await tripWithBacklog(id, 3);

@@ -181,6 +181,11 @@ export class Throttles {
     await this.#parking.afterProbe(callbackId, true);
   }
 
+  /** Parked backlogs left without a probe get one (queue/parking.ts, revive). */
+  reviveParkedBacklogs(graceMs: number): Promise<number> {
+    return this.#parking.revive(graceMs);
+  }
+
   async #pause(callbackId: number, until: number): Promise<void> {
     await this.#connection.db
       .updateTable('callbacks')

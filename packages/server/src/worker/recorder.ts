@@ -1,5 +1,6 @@
 // Record: finished attempts' outcomes, committed in batches; kept and recorded again while the store is away.
 import { storeFault } from '../db/faults.ts';
+import { RecordedButNotAdjusted } from '../queue/outcomes.ts';
 import type { AttemptOutcome } from '../queue/types.ts';
 import type { Store } from '../records/store.ts';
 
@@ -55,6 +56,11 @@ export class Recorder {
         for (const pending of batch) pending.recorded();
         wait = RECORD_RETRY_FIRST_MS;
       } catch (error) {
+        if (error instanceof RecordedButNotAdjusted) {
+          for (const pending of batch) pending.recorded();
+          this.#onError?.(error);
+          continue;
+        }
         if (storeFault(error) === null) {
           for (const pending of batch) pending.failed(error);
           continue;

@@ -18,6 +18,10 @@ export interface WorkerOptions extends AttemptOptions {
 
 const CLAIM_BATCH = 100;
 const PRUNE_EVERY_MS = 3600_000;
+/** how often a worker looks for parked backlogs left without a probe (queue/parking.ts, revive) */
+const REVIVE_EVERY_MS = 60_000;
+/** how long after its pause ends a parked backlog's probe may take before another is made due */
+const REVIVE_GRACE_MS = 60_000;
 
 export class DeliveryWorker {
   readonly #options: WorkerOptions;
@@ -32,6 +36,8 @@ export class DeliveryWorker {
   #running = false;
   #timer: NodeJS.Timeout | null = null;
   #lastPrune = 0;
+  /** at the first claim, then every REVIVE_EVERY_MS: a process that died may have left one */
+  #lastRevive = -Infinity;
   /** the retries this worker scheduled that no claim has taken yet: the retry timer is set for the first */
   readonly #retries = new DueTimes();
   /** the claim (or prune) under way, which stop() must wait for before the store may close */
@@ -130,7 +136,7 @@ export class DeliveryWorker {
       // a full batch: there may be more
       if (batch.length < wanted && !this.#pumpAgain) break;
     }
-    await this.#pruneNow();
+    await this.#housekeeping();
   }
 
   /** Starts the attempts of what a claim of `wanted` deliveries took. */
@@ -236,8 +242,13 @@ export class DeliveryWorker {
     if ((earliest === undefined || at < earliest) && !this.#pumping && !this.#wakeScheduled) this.#scheduleSafetyNet();
   }
 
-  async #pruneNow(): Promise<void> {
+  /** Between claims, now and then: pruning the delivery log, and seeing to stranded parked backlogs. */
+  async #housekeeping(): Promise<void> {
     const now = this.#options.clock.now();
+    if (now - this.#lastRevive >= REVIVE_EVERY_MS) {
+      this.#lastRevive = now;
+      await this.#options.store.throttles.reviveParkedBacklogs(this.#leaseMs + REVIVE_GRACE_MS);
+    }
     if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
     this.#lastPrune = now;
     await this.#options.store.pruneDeliveries(now - (this.#options.retentionMs ?? 30 * 86400_000));
