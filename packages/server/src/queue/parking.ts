@@ -114,8 +114,10 @@ export class Parking {
    * callbacks it saw to.
    */
   async revive(graceMs: number): Promise<number> {
-    const now = this.#connection.clock.now();
-    const stranded = await this.#connection.db
+    const { db, clock } = this.#connection;
+    const now = clock.now();
+    // through deliveries_parked, one look per callback: nothing to read while nothing is parked
+    const parked = await db
       .selectFrom('callbacks as c')
       .select(['c.id', 'c.disabled', 'c.breaker_trips', 'c.unreachable_streak'])
       .where((eb) => eb.or([eb('c.paused_until', 'is', null), eb('c.paused_until', '<', now - graceMs)]))
@@ -128,20 +130,29 @@ export class Parking {
             .where('d.next_attempt_at', 'is', null),
         ),
       )
-      // not while an attempt at one of its deliveries is under way (deliveries_leased)
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('deliveries as l').select('l.id').whereRef('l.callback_id', '=', 'c.id').where('l.lease_until', '>=', now))),
-      )
       .execute();
-    for (const callback of stranded) {
+    let seenTo = 0;
+    for (const callback of parked) {
+      // an attempt under way (leased) is the probe, or ends in one; `+callback_id` reads the due index,
+      // not the callback's whole history (as in park)
+      const attempting = await db
+        .selectFrom('deliveries')
+        .select('id')
+        .where(sql`+callback_id`, '=', callback.id)
+        .where('next_attempt_at', 'is not', null)
+        .where('lease_until', '>=', now)
+        .limit(1)
+        .executeTakeFirst();
+      if (attempting !== undefined) continue;
       const closed = Number(callback.breaker_trips) === 0 && Number(callback.unreachable_streak) === 0;
       await this.#connection.write(async (trx, queued) => {
         if (callback.disabled === 1 || closed) return this.release(trx, queued, callback.id);
         await this.promote(trx, callback.id, now);
         queued.callbacks.add(callback.id);
       });
+      seenTo++;
     }
-    return stranded.length;
+    return seenTo;
   }
 
   /**
