@@ -23,7 +23,12 @@ export async function queueDepth(connection: Connection): Promise<QueueDepth> {
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
       .select(({ fn }) => [fn.countAll<number | string>().as('n'), fn.min<number | null>('next_attempt_at').as('oldest')])
       .executeTakeFirstOrThrow(),
-    open.where('lease_until', '>=', now).select(({ fn }) => fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    // a leased delivery always has a due time: read through the due index (PostgreSQL has no index of leases)
+    open
+      .where('next_attempt_at', 'is not', null)
+      .where('lease_until', '>=', now)
+      .select(({ fn }) => fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow(),
     // through the index of parked deliveries alone
     connection.db
       .selectFrom('deliveries')

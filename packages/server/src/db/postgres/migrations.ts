@@ -263,4 +263,18 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       CREATE INDEX deliveries_parked ON deliveries(callback_id, id) WHERE next_attempt_at IS NULL AND status IN ('pending', 'failed');
     `,
   },
+  {
+    version: 13,
+    name: 'a claim leases its deliveries without touching their indexes',
+    // A claim writes only lease_until. With no index on it, and room left on each page for the new row
+    // version, that write is a heap-only (HOT) update: no new entry in any of the table's seven
+    // indexes. With deliveries_leased it was not, and every claimed row got a new entry in each
+    // (pg_stat_statements over the postgres bench case: 695 bytes of WAL per claimed row before, 181
+    // after; 0 of 6,210 updates HOT before, 4,012 of 8,095 after, every claim's). What read that index
+    // reads the due index now: a leased delivery always has a due time.
+    sql: `
+      DROP INDEX deliveries_leased;
+      ALTER TABLE deliveries SET (fillfactor = 90);
+    `,
+  },
 ];

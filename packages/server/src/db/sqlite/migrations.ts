@@ -255,4 +255,15 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       CREATE INDEX deliveries_parked ON deliveries(callback_id, id) WHERE next_attempt_at IS NULL AND status IN ('pending', 'failed');
     `,
   },
+  {
+    version: 13,
+    name: 'a claim leases its deliveries without touching their indexes',
+    // PostgreSQL drops deliveries_leased here (postgres/migrations.ts), so that a claim's lease is a
+    // heap-only update. SQLite has no such thing to gain: an update rewrites only the indexes of the
+    // columns it changes, so the lease's index costs the claim one entry and stays. The same version
+    // on both stores keeps an export of either importable into the other.
+    sql: `
+      -- nothing to change on the embedded store
+    `,
+  },
 ];
