@@ -277,4 +277,17 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       ALTER TABLE deliveries SET (fillfactor = 90);
     `,
   },
+  {
+    version: 14,
+    name: 'no index of events and deliveries by account',
+    // events_account and deliveries_account served one thing: finding an account's rows when the
+    // account is deleted (ON DELETE CASCADE), which Tidings never does (every other query of these
+    // tables by account also names the row's ID). Each cost every change an index entry for its event
+    // and one for each delivery, and every recorded attempt another (the delivery's new version).
+    // The embedded store never had them. Should accounts ever be deleted, the cascade reads the tables.
+    sql: `
+      DROP INDEX events_account;
+      DROP INDEX deliveries_account;
+    `,
+  },
 ];

@@ -266,4 +266,12 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       -- nothing to change on the embedded store
     `,
   },
+  {
+    version: 14,
+    name: 'no index of events and deliveries by account',
+    // PostgreSQL drops two indexes here (postgres/migrations.ts) that the embedded store never had
+    sql: `
+      -- nothing to change on the embedded store
+    `,
+  },
 ];
