@@ -23,9 +23,10 @@ export async function queueDepth(connection: Connection): Promise<QueueDepth> {
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
       .select(({ fn }) => [fn.countAll<number | string>().as('n'), fn.min<number | null>('next_attempt_at').as('oldest')])
       .executeTakeFirstOrThrow(),
-    // a leased delivery always has a due time: read through the due index (PostgreSQL has no index of leases)
+    // a leased delivery is due (its due time stays while it is attempted): read through the due index,
+    // up to now (PostgreSQL has no index of leases)
     open
-      .where('next_attempt_at', 'is not', null)
+      .where('next_attempt_at', '<=', now)
       .where('lease_until', '>=', now)
       .select(({ fn }) => fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow(),

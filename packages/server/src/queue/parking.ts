@@ -107,20 +107,21 @@ export class Parking {
    * process that dies in between leaves a parked backlog with no probe, and nothing would send it
    * until the callback's next change. So every worker looks, once a minute (worker.ts), for callbacks
    * with parked deliveries whose pause ended more than `graceMs` ago (a probe would have been sent,
-   * and its outcome recorded, by then): a disabled one's backlog is released (afterProbe's case), as
-   * is one whose breaker is closed, and any other gets a probe due now. Should a probe be on its way
-   * after all (waiting for a slot), there are two: the first unanswered one trips the breaker again,
-   * which parks the other. A callback with an attempt under way is left alone. Returns how many
-   * callbacks it saw to.
+   * and its outcome recorded, by then). Decided in a write, on the callback's row as it is then
+   * (locked on PostgreSQL, where a trip or an answer in another process may have come meanwhile): a
+   * disabled callback's backlog is released (afterProbe's case), as is one whose breaker is closed;
+   * a callback with an open delivery due within `graceMs` (a probe waiting for its turn, or being
+   * sent) is left alone; any other gets a probe due now. Returns how many callbacks it saw to.
    */
   async revive(graceMs: number): Promise<number> {
-    const { db, clock } = this.#connection;
+    const { db, clock, dialect } = this.#connection;
     const now = clock.now();
+    const pauseOver = now - graceMs;
     // through deliveries_parked, one look per callback: nothing to read while nothing is parked
-    const parked = await db
+    const candidates = await db
       .selectFrom('callbacks as c')
-      .select(['c.id', 'c.disabled', 'c.breaker_trips', 'c.unreachable_streak'])
-      .where((eb) => eb.or([eb('c.paused_until', 'is', null), eb('c.paused_until', '<', now - graceMs)]))
+      .select('c.id')
+      .where((eb) => eb.or([eb('c.paused_until', 'is', null), eb('c.paused_until', '<', pauseOver)]))
       .where(({ exists, selectFrom }) =>
         exists(
           selectFrom('deliveries as d')
@@ -132,25 +133,34 @@ export class Parking {
       )
       .execute();
     let seenTo = 0;
-    for (const callback of parked) {
-      // an attempt under way (leased) is the probe, or ends in one; `+callback_id` reads the due index,
-      // not the callback's whole history (as in park)
-      const attempting = await db
-        .selectFrom('deliveries')
-        .select('id')
-        .where(sql`+callback_id`, '=', callback.id)
-        .where('next_attempt_at', 'is not', null)
-        .where('lease_until', '>=', now)
-        .limit(1)
-        .executeTakeFirst();
-      if (attempting !== undefined) continue;
-      const closed = Number(callback.breaker_trips) === 0 && Number(callback.unreachable_streak) === 0;
-      await this.#connection.write(async (trx, queued) => {
-        if (callback.disabled === 1 || closed) return this.release(trx, queued, callback.id);
-        await this.promote(trx, callback.id, now);
-        queued.callbacks.add(callback.id);
+    for (const { id } of candidates) {
+      const acted = await this.#connection.write(async (trx, queued) => {
+        const read = trx
+          .selectFrom('callbacks')
+          .select(['disabled', 'breaker_trips', 'unreachable_streak', 'paused_until'])
+          .where('id', '=', id);
+        const callback = await (dialect === 'postgres' ? read.forUpdate() : read).executeTakeFirst();
+        if (callback === undefined || (callback.paused_until !== null && Number(callback.paused_until) >= pauseOver)) return false;
+        if (callback.disabled === 1 || (Number(callback.breaker_trips) === 0 && Number(callback.unreachable_streak) === 0)) {
+          await this.release(trx, queued, id);
+          return true;
+        }
+        // a leased delivery is due too (its due time stays while it is attempted); `+callback_id`
+        // reads the due index up to now + graceMs, not the callback's whole history (as in park)
+        const onItsWay = await trx
+          .selectFrom('deliveries')
+          .select('id')
+          .where(sql`+callback_id`, '=', id)
+          .where(openLiterally())
+          .where('next_attempt_at', '<=', now + graceMs)
+          .limit(1)
+          .executeTakeFirst();
+        if (onItsWay !== undefined) return false;
+        await this.promote(trx, id, now);
+        queued.callbacks.add(id);
+        return true;
       });
-      seenTo++;
+      if (acted) seenTo++;
     }
     return seenTo;
   }

@@ -261,16 +261,25 @@ describe('callback rate limits', () => {
     await record([probe as DueDelivery], null, 'exhausted');
     expect((await h.store.queueDepth()).parked).toBe(2);
     expect(await nextAttempts(id)).not.toContain(formatTimestamp(h.clock.now()));
-    // not before a probe would have been sent and its outcome recorded
-    expect(await h.store.throttles.reviveParkedBacklogs(60_000)).toBe(0);
-    h.clock.advance(61_000);
-    expect(await h.store.throttles.reviveParkedBacklogs(60_000)).toBe(1);
+    // not before a probe would have been sent and its outcome recorded (the grace, 1 s here)
+    expect(await h.store.throttles.reviveParkedBacklogs(1_000)).toBe(0);
+    h.clock.advance(2_000);
+    expect(await h.store.throttles.reviveParkedBacklogs(1_000)).toBe(1);
     expect((await h.store.queueDepth()).parked).toBe(1);
     expect(await nextAttempts(id)).toContain(formatTimestamp(h.clock.now()));
     await h.store.claimDueDeliveries(100, 60_000, 100);
     // the new probe is on its way (leased): nothing more to see to
     expect(await h.store.throttles.reviveParkedBacklogs(0)).toBe(0);
     expect((await h.store.queueDepth()).parked).toBe(1);
+  });
+
+  it('leaves a parked backlog alone while a delivery of its callback is due (a probe waiting for its turn)', async () => {
+    const id = await createCallback(null);
+    await tripWithBacklog(id, 3);
+    // the pause ended long ago, and the probe has not been claimed yet: the queue lags
+    h.clock.advance(5_000 + 120_000);
+    expect(await h.store.throttles.reviveParkedBacklogs(60_000)).toBe(0);
+    expect((await h.store.queueDepth()).parked).toBe(2);
   });
 
   it('makes another parked delivery due at once when a probe ends without being sent', async () => {

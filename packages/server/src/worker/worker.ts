@@ -128,7 +128,9 @@ export class DeliveryWorker {
       this.#retries.dropThrough(this.#options.clock.now());
       const wanted = Math.min(this.#slots.free, CLAIM_BATCH);
       if (wanted <= 0) this.#leftBehind = true;
-      if (!this.#running || wanted <= 0) return;
+      if (!this.#running) return;
+      // a worker kept full by its load still does its housekeeping
+      if (wanted <= 0) return this.#housekeeping();
       const notes = { leftBehind: false };
       const busy = this.#caps.busy(this.#slots.busy, this.#options.clock.now());
       const batch = await store.claimDueDeliveries(wanted, this.#leaseMs, this.#slots.perCallback, busy, notes);

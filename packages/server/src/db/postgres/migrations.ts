@@ -272,7 +272,11 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
     // (pg_stat_statements over the postgres bench case: 695 bytes of WAL per claimed row before, 181
     // after; 0 of 6,210 updates HOT before, 4,012 of 8,095 after, every claim's). What read that index
     // reads the due index now: a leased delivery always has a due time.
+    // lock_timeout: dropping an index locks its table, and waiting behind a long statement of a
+    // running process (a background VACUUM, an export) would hold up every query of the running
+    // processes behind it; this start fails instead, and succeeds when started again later
     sql: `
+      SET LOCAL lock_timeout = '10s';
       DROP INDEX deliveries_leased;
       ALTER TABLE deliveries SET (fillfactor = 90);
     `,
@@ -286,6 +290,7 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
     // and one for each delivery, and every recorded attempt another (the delivery's new version).
     // The embedded store never had them. Should accounts ever be deleted, the cascade reads the tables.
     sql: `
+      SET LOCAL lock_timeout = '10s';
       DROP INDEX events_account;
       DROP INDEX deliveries_account;
     `,

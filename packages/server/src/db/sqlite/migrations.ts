@@ -259,9 +259,9 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
     version: 13,
     name: 'a claim leases its deliveries without touching their indexes',
     // PostgreSQL drops deliveries_leased here (postgres/migrations.ts), so that a claim's lease is a
-    // heap-only update. SQLite has no such thing to gain: an update rewrites only the indexes of the
-    // columns it changes, so the lease's index costs the claim one entry and stays. The same version
-    // on both stores keeps an export of either importable into the other.
+    // heap-only update. The embedded store never had an index of leases, and SQLite rewrites only the
+    // indexes of the columns an update changes. The same version on both stores keeps an export of
+    // either importable into the other.
     sql: `
       -- nothing to change on the embedded store
     `,
