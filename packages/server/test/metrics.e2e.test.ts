@@ -77,7 +77,11 @@ describe.skipIf(!installed)('metrics', () => {
   it('counts requests by route and status, deliveries by outcome, and the queue, in a text promtool accepts', async () => {
     const text = await eventually(async () => {
       const body = await (await fetch(metricsUrl)).text();
-      return body.includes(`tidings_deliveries_total{outcome="succeeded"} ${CHANGES}`) && body;
+      // an attempt is counted when it ends, and its delivery leaves the queue when its outcome is
+      // recorded, a moment later: a scrape in between sees it still in flight
+      return (
+        body.includes(`tidings_deliveries_total{outcome="succeeded"} ${CHANGES}`) && /^tidings_queue_in_flight_deliveries 0$/m.test(body) && body
+      );
     });
     expect(text).toContain(`tidings_api_request_duration_seconds_count{method="POST",route="/v1/database/:databaseID/profiles",status="201"} ${CHANGES}`);
     expect(text).toContain('tidings_api_request_duration_seconds_count{method="GET",route="/v1/profile/:profileID",status="404"} 1');
