@@ -1,6 +1,7 @@
 // How deep the queue is, as every process of an installation sees it: read from the store, so that on
 // PostgreSQL each process reports the same truth, whichever worker holds what.
 import type { Connection } from '../db/connection.ts';
+import { OPEN_STATUSES } from './claims.ts';
 import { openLiterally } from './parking.ts';
 
 export interface QueueDepth {
@@ -16,7 +17,7 @@ export interface QueueDepth {
 
 export async function queueDepth(connection: Connection): Promise<QueueDepth> {
   const now = connection.clock.now();
-  const open = connection.db.selectFrom('deliveries').where('status', 'in', ['pending', 'failed']);
+  const open = connection.db.selectFrom('deliveries').where('status', 'in', OPEN_STATUSES);
   const [due, inFlight, parked] = await Promise.all([
     open
       .where('next_attempt_at', '<=', now)
