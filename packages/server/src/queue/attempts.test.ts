@@ -138,6 +138,57 @@ describe('recording an outcome only under the lease it was attempted under', () 
   });
 });
 
+describe('an outcome whose lease ran out means nothing for its callback', () => {
+  /** a delivery claimed, its lease run out, and claimed again: the first claim and the second */
+  async function claimedTwice(): Promise<[DueDelivery, DueDelivery]> {
+    const [first] = await change();
+    h.clock.advance(LEASE_MS + 1);
+    const [second] = await claim();
+    expect(second?.id).toBe(first!.id);
+    return [first!, second!];
+  }
+
+  it('does not begin a failing spell with a late failure', async () => {
+    const id = await createCallback();
+    const [first] = await claimedTwice();
+    await h.store.recordAttempts([answered(first, 500, h.clock.now() + 5_000)]);
+    // had that late failure counted, this one 5 days on would end a 5-day spell and disable the callback
+    h.clock.advance(5 * DAY);
+    await failEverythingDue();
+    expect((await callback(id)).disabled).toBe(false);
+  });
+
+  it('does not disable its callback with a late 410 Gone', async () => {
+    const id = await createCallback();
+    const [first, second] = await claimedTwice();
+    await h.store.recordAttempts([answered(first, 410)]);
+    expect(await callback(id)).toMatchObject({ disabled: false, disabledReason: null });
+    await h.store.recordAttempts([answered(second, 200)]);
+    expect(await delivery(second.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('does not count late unanswered attempts toward a trip of the breaker', async () => {
+    const id = Number(await createCallback());
+    for (let i = 0; i < 4; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const first = await change();
+    h.clock.advance(LEASE_MS + 1);
+    const second = await claim();
+    expect(second.map((due) => due.id)).toEqual(first.map((due) => due.id));
+    const unanswered = (due: DueDelivery): AttemptOutcome => ({
+      ...answered(due, 500, h.clock.now() + 5_000),
+      attempt: { time: formatTimestamp(h.clock.now()), statusCode: null, durationMs: 3, error: 'connection refused', response: null },
+      throttle: { slowDown: false, succeeded: false, pauseUntil: null, unanswered: true, answeredAgain: false },
+    });
+    const throttle = async (): Promise<unknown> => ((await h.request('GET', `/v1/callback/${id}`)).body as { throttle: unknown }).throttle;
+
+    await h.store.recordAttempts(first.map(unanswered));
+    expect(await throttle()).toBeNull();
+    // the same five under the claim that holds them trip it
+    await h.store.recordAttempts(second.map(unanswered));
+    expect(await throttle()).toEqual({ rate: null, pausedUntil: formatTimestamp(h.clock.now() + 5_000) });
+  });
+});
+
 describe('disabling a callback that keeps failing', () => {
   it('disables it at the failure 5 days after its first one, and exhausts that delivery', async () => {
     const id = await createCallback();

@@ -11,9 +11,10 @@ import type { AttemptOutcome } from './types.ts';
 
 /**
  * The outcomes are recorded, but what they mean for their callbacks' rates and breakers failed (the
- * store went away in between). Recording them again would record nothing (their leases are gone) and
- * count the same answers twice toward a breaker's trip, so the caller takes them as recorded. A probe's
- * follow-up lost so is made good by the workers' look for stranded backlogs (parking.ts, revive).
+ * store went away in between). Recording them again would record nothing (their leases are gone), and
+ * so adjust nothing either: the caller takes them as recorded. A rate left a step behind is put right
+ * by the next answers; a probe's follow-up lost so is made good by the workers' look for stranded
+ * backlogs (parking.ts, revive).
  */
 export class RecordedButNotAdjusted extends Error {
   constructor(cause: unknown) {
@@ -34,33 +35,40 @@ export class Outcomes {
     this.#throttles = new Throttles(connection);
   }
 
-  /** Every outcome in one transaction: the worker records what finished meanwhile together. */
+  /**
+   * Every outcome in one transaction: the worker records what finished meanwhile together. Only an
+   * outcome recorded under the lease its attempt was made under counts for its callback (its failing
+   * spell, its rate and breaker): one whose lease ran out meanwhile is another claim's to record.
+   */
   async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
     const postgres = this.#connection.postgres;
+    let recorded: ReadonlySet<number>;
     if (postgres) {
-      this.#connection.told(await recordOnPostgres(postgres.run, postgres.signal, this.#connection.now(), FAILING_DAYS_BEFORE_DISABLE, outcomes));
+      const result = await recordOnPostgres(postgres.run, postgres.signal, this.#connection.now(), FAILING_DAYS_BEFORE_DISABLE, outcomes);
+      this.#connection.told(result.requeued);
+      recorded = result.recorded;
     } else {
-      await this.#connection.write(async (trx, queued) => {
+      recorded = await this.#connection.write(async (trx, queued) => {
         const now = this.#connection.now();
-        for (const outcome of outcomes) await this.#recordOne(trx, queued, outcome, now);
+        const ids = new Set<number>();
+        for (const outcome of outcomes) if (await this.#recordOne(trx, queued, outcome, now)) ids.add(outcome.deliveryId);
+        return ids;
       });
     }
     // after the outcomes, on its own: a rate that adapts a moment late is still right
-    if (!outcomes.some((outcome) => outcome.throttle !== null)) return;
+    const signals = outcomes.filter((outcome) => outcome.throttle !== null && recorded.has(outcome.deliveryId));
+    if (signals.length === 0) return;
     try {
-      await this.#throttles.adjust(outcomes, this.#connection.now().ms);
+      await this.#throttles.adjust(signals, this.#connection.now().ms);
     } catch (error) {
       throw new RecordedButNotAdjusted(error);
     }
   }
 
-  async #recordOne(trx: Transaction<Schema>, queued: Queued, outcome: AttemptOutcome, now: { ms: number; stamp: string }): Promise<void> {
+  /** Whether the outcome was recorded: its delivery is still there, under the same lease. */
+  async #recordOne(trx: Transaction<Schema>, queued: Queued, outcome: AttemptOutcome, now: { ms: number; stamp: string }): Promise<boolean> {
     const { attempt } = outcome;
     const { stamp } = now;
-    const disabled = outcome.sent && (await this.#settleCallback(trx, outcome, now));
-    // the attempt that disables its callback is its delivery's last
-    const status = disabled && outcome.status === 'failed' ? 'exhausted' : outcome.status;
-    const nextAttemptAt = disabled ? null : outcome.nextAttemptAt;
     // an attempt that was not sent (disabled callback, failed expression) does not count as one
     const [recorded] = await this.#connection.statements.rows(
       trx,
@@ -69,9 +77,9 @@ export class Outcomes {
         trx
           .updateTable('deliveries')
           .set((eb) => ({
-            status,
+            status: outcome.status,
             attempts: outcome.sent ? eb('attempts', '+', 1) : eb.ref('attempts'),
-            next_attempt_at: nextAttemptAt,
+            next_attempt_at: outcome.nextAttemptAt,
             lease_until: null,
             last_status_code: attempt.statusCode,
             modified: stamp,
@@ -80,14 +88,15 @@ export class Outcomes {
           .where('lease_until', '=', outcome.leaseUntil)
           .returning('retry_requested'),
       outcome.sent
-        ? [status, 1, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId, outcome.leaseUntil]
-        : [status, nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId, outcome.leaseUntil],
+        ? [outcome.status, 1, outcome.nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId, outcome.leaseUntil]
+        : [outcome.status, outcome.nextAttemptAt, null, attempt.statusCode, stamp, outcome.deliveryId, outcome.leaseUntil],
     );
     // The delivery went with its callback (or database, or collection) while it was attempted: there
     // is nothing left to record this on. Inserting its attempt would break the foreign key and undo
     // the whole transaction, the other outcomes with it, and those would be sent again. Or its lease
-    // ran out and another claim holds it now: that claim's outcome is the one to record.
-    if (recorded === undefined) return;
+    // ran out and another claim holds it now: that claim's outcome is the one to record, and the one
+    // that counts for the callback.
+    if (recorded === undefined) return false;
     await this.#connection.statements.rows(
       trx,
       'insertAttempt',
@@ -103,7 +112,19 @@ export class Outcomes {
         }),
       [outcome.deliveryId, attempt.time, attempt.statusCode, attempt.durationMs, attempt.error, attempt.response, attempt.via ?? null],
     );
+    let status = outcome.status;
+    if (outcome.sent && (await this.#settleCallback(trx, outcome, now)) && status === 'failed') {
+      // the attempt that disables its callback is its delivery's last
+      status = 'exhausted';
+      await this.#connection.statements.rows(
+        trx,
+        'exhaustDelivery',
+        () => trx.updateTable('deliveries').set({ status, next_attempt_at: null }).where('id', '=', outcome.deliveryId),
+        [status, null, outcome.deliveryId],
+      );
+    }
     if (Number(recorded.retry_requested) !== 0) await applyRetryRequest(trx, queued, outcome, status, now);
+    return true;
   }
 
   /**

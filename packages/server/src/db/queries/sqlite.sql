@@ -60,6 +60,9 @@ update "callbacks" set "failing_since" = coalesce("failing_since", ?), "disabled
 -- disableFailingCallback
 update "callbacks" set "disabled" = ?, "disabled_reason" = ?, "modified" = ? where "id" = ? and "failing_since" = ? and "disabled" = ? returning "id";
 
+-- exhaustDelivery
+update "deliveries" set "status" = ?, "next_attempt_at" = ? where "id" = ?;
+
 -- insertAttempt
 insert into "delivery_attempts" ("delivery_id", "time", "status_code", "duration_ms", "error", "response", "via") values (?, ?, ?, ?, ?, ?, ?);
 

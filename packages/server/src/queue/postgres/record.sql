@@ -11,6 +11,13 @@ WITH outcome AS (
               $9::text[], $10::text[], $11::text[], $17::bigint[], $18::text[])
        WITH ORDINALITY AS o(delivery_id, sent, callback_id, status, next_attempt_at, status_code, time, duration_ms,
                             error, response, disable_reason, lease_until, via, n)
+), held AS (
+  -- the outcomes whose attempt still holds its lease: one that ran out may have been claimed and
+  -- attempted again since (that attempt's outcome is the one to keep, and the one that counts for
+  -- the callback), and a batch sent again after a lost commit acknowledgement finds its leases gone
+  SELECT o.*
+  FROM outcome o
+  JOIN deliveries d ON d.id = o.delivery_id AND d.lease_until = o.lease_until
 ), folded AS (
   -- what the sent attempts mean for each callback (an UPDATE … FROM changes a row once): a 410 Gone
   -- disables it; the last attempt decides whether it is failing; a failing spell that has lasted
@@ -22,7 +29,7 @@ WITH outcome AS (
          (array_agg(status = 'succeeded' ORDER BY n DESC))[1] AS ends_in_success,
          min(n) FILTER (WHERE status <> 'succeeded' AND disable_reason IS NULL) AS first_failure,
          min(n) FILTER (WHERE status = 'succeeded') AS first_success
-  FROM outcome
+  FROM held
   WHERE sent
   GROUP BY callback_id
 ), settled AS (
@@ -67,7 +74,7 @@ WITH outcome AS (
 ), decided AS (
   -- the attempt that disables its callback is its delivery's last
   SELECT o.*, o.sent AND (o.disable_reason IS NOT NULL OR coalesce(s.spell_over AND s.first_failure = o.n, false)) AS disables
-  FROM outcome o
+  FROM held o
   LEFT JOIN settled s ON s.id = o.callback_id
 ), recorded AS (
   -- a retry asked for during the attempt (retry_requested) sends a delivery that did not get through
@@ -88,9 +95,8 @@ WITH outcome AS (
     last_status_code = x.status_code,
     modified = $13
   FROM decided x
-  -- only under the lease the attempt was made under: one that ran out may have been claimed and
-  -- attempted again since (that attempt's outcome is the one to keep), and a batch sent again after
-  -- a lost commit acknowledgement finds its leases gone and records nothing twice
+  -- checked again on the row as it is once locked: a claim that took it since this statement began
+  -- keeps it
   WHERE d.id = x.delivery_id AND d.lease_until = x.lease_until
   RETURNING d.id, d.callback_id, d.status = 'pending' AS requeued
 ), attempted AS (
@@ -106,5 +112,6 @@ WITH outcome AS (
   SELECT pg_notify($15, $16) FROM (SELECT 1 FROM recorded WHERE requeued LIMIT 1) AS any_requeued
 )
 SELECT array(SELECT DISTINCT callback_id FROM recorded WHERE requeued) AS requeued,
+       array(SELECT id FROM recorded) AS recorded,
        (SELECT count(*) FROM attempted) AS attempts,
        (SELECT count(*) FROM notified) AS notified
