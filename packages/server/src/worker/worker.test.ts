@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackMessage } from '@tidings/spec';
+import { formatTimestamp } from '../clock.ts';
 import { compileSchema } from '../http/contract.ts';
 import { checker, createHarness, sandbox, type Harness } from '../../test/support/harness.ts';
 import { answer, eventually, startReceiver, type Receiver } from '../../test/support/receiver.ts';
@@ -445,6 +446,51 @@ describe('a backlog', () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe('a parked backlog left without a probe', () => {
+  it('gets one back from a running worker once the pause has been over for a lease and a minute, and not before', async () => {
+    const callback = await createCallback('database/1', {});
+    // a worker that is gone now: five unanswered attempts trip the breaker and park four of them; the
+    // probe's last attempt is recorded, and that worker died before it made the next one due
+    for (let i = 0; i < 5; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const gone = await h.store.claimDueDeliveries(100, 60_000, 100);
+    const outcome = (due: (typeof gone)[number], status: 'failed' | 'exhausted', unanswered: boolean) => ({
+      deliveryId: due.id,
+      leaseUntil: due.leaseUntil,
+      callbackId: due.callback.id,
+      sent: true,
+      attempt: { time: formatTimestamp(h.clock.now()), statusCode: null, durationMs: 3, error: 'connection refused', response: null },
+      status,
+      nextAttemptAt: status === 'failed' ? h.clock.now() + 1_000 : null,
+      disableCallback: null,
+      throttle: unanswered ? { slowDown: false, succeeded: false, pauseUntil: null, unanswered: true, answeredAgain: false } : null,
+    });
+    await h.store.recordAttempts(gone.map((due) => outcome(due, 'failed', true)));
+    h.clock.advance(5_000);
+    const [probe] = await h.store.claimDueDeliveries(100, 60_000, 100);
+    await h.store.recordAttempts([outcome(probe!, 'exhausted', false)]);
+    expect((await h.store.queueDepth()).parked).toBe(4);
+
+    // the worker's lease is the attempt time limit (15 s) and 10 s: the backlog is seen to after 85 s
+    const worker = h.startWorker({ pollIntervalMs: 20 });
+    h.clock.advance(60_000);
+    worker.wake();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(0);
+    expect((await h.store.queueDepth()).parked).toBe(4);
+
+    // a minute after that look, the worker looks again: the probe it makes due is answered, and that
+    // answer releases the rest
+    h.clock.advance(60_000);
+    worker.wake();
+    await receiver.waitFor(4, 5_000);
+    const statuses = async () => (await deliveries(callback.ID)).data.map((delivery) => delivery.status).sort();
+    await eventually(async () => !(await statuses()).includes('failed'));
+    expect(await statuses()).toEqual(['exhausted', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(receiver.requests).toHaveLength(4);
+    expect((await h.store.queueDepth()).parked).toBe(0);
   });
 });
 
