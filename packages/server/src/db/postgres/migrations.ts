@@ -295,4 +295,16 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
       DROP INDEX deliveries_account;
     `,
   },
+  {
+    version: 15,
+    name: 'no index of events and deliveries by creation time',
+    // Pruning and replay find a time's rows as an ID range of the primary key now (queue/prune.ts,
+    // firstIdFrom): IDs grow with time. Each of these indexes cost every change an entry for its event
+    // and one for each delivery, and every recorded attempt another (the delivery's new version).
+    sql: `
+      SET LOCAL lock_timeout = '10s';
+      DROP INDEX events_created;
+      DROP INDEX deliveries_created;
+    `,
+  },
 ];
