@@ -187,6 +187,26 @@ describe('an outcome whose lease ran out means nothing for its callback', () => 
     await h.store.recordAttempts(second.map(unanswered));
     expect(await throttle()).toEqual({ rate: null, pausedUntil: formatTimestamp(h.clock.now() + 5_000) });
   });
+
+  it('counts, once, the signals of a batch sent again after its commit’s acknowledgement was lost', async () => {
+    const id = Number(await createCallback());
+    for (let i = 0; i < 4; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const claimed = await change();
+    const unanswered = (due: DueDelivery): AttemptOutcome => ({
+      ...answered(due, 500, h.clock.now() + 5_000),
+      attempt: { time: formatTimestamp(h.clock.now()), statusCode: null, durationMs: 3, error: 'connection refused', response: null },
+      throttle: { slowDown: false, succeeded: false, pauseUntil: null, unanswered: true, answeredAgain: false },
+    });
+    // the first call's commit went through, and its acknowledgement was lost before the signals were
+    // applied; the recorder sends the batch again, under leases that still hold
+    await h.store.recordAttempts(claimed.map((due) => ({ ...unanswered(due), throttle: null })));
+    await h.store.recordAttempts(claimed.map(unanswered));
+    expect(((await h.request('GET', `/v1/callback/${id}`)).body as { throttle: unknown }).throttle).toEqual({
+      rate: null,
+      pausedUntil: formatTimestamp(h.clock.now() + 5_000),
+    });
+    for (const due of claimed) expect(await delivery(due.id)).toMatchObject({ attempts: 1, attemptLog: [{ statusCode: null }] });
+  });
 });
 
 describe('disabling a callback that keeps failing', () => {

@@ -39,6 +39,9 @@ export class Outcomes {
    * Every outcome in one transaction: the worker records what finished meanwhile together. Only an
    * outcome recorded under the lease its attempt was made under counts for its callback (its failing
    * spell, its rate and breaker): one whose lease ran out meanwhile is another claim's to record.
+   * One not recorded while its lease still holds was recorded by an earlier call whose commit's
+   * acknowledgement was lost (the recorder sends the batch again), before its signals were applied:
+   * they are applied now. (Or its delivery went with its callback, and there is nothing to adjust.)
    */
   async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
     const postgres = this.#connection.postgres;
@@ -56,10 +59,11 @@ export class Outcomes {
       });
     }
     // after the outcomes, on its own: a rate that adapts a moment late is still right
-    const signals = outcomes.filter((outcome) => outcome.throttle !== null && recorded.has(outcome.deliveryId));
+    const nowMs = this.#connection.now().ms;
+    const signals = outcomes.filter((outcome) => outcome.throttle !== null && (recorded.has(outcome.deliveryId) || outcome.leaseUntil >= nowMs));
     if (signals.length === 0) return;
     try {
-      await this.#throttles.adjust(signals, this.#connection.now().ms);
+      await this.#throttles.adjust(signals, nowMs);
     } catch (error) {
       throw new RecordedButNotAdjusted(error);
     }

@@ -3,7 +3,7 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { Connection, Queued } from '../db/connection.ts';
 import type { DeliveriesTable, Schema } from '../db/schema.ts';
-import { CREATION_SKEW_MS, firstIdFrom } from './prune.ts';
+import { CREATION_SKEW_MS, lowerIdBound, upperIdBound } from './prune.ts';
 import type { AttemptOutcome } from './types.ts';
 
 export class RetryRequests {
@@ -70,8 +70,8 @@ export class Replays {
     const { ms, stamp } = this.#connection.now();
     // the window as a range of IDs, widened by the skew, read through the callback's index of IDs; the
     // upper end left open while rows of the window may still be written
-    const from = await firstIdFrom(this.#connection, 'deliveries', window.since - CREATION_SKEW_MS);
-    const to = window.until + CREATION_SKEW_MS < ms ? await firstIdFrom(this.#connection, 'deliveries', window.until + 1 + CREATION_SKEW_MS) : null;
+    const from = await lowerIdBound(this.#connection.db, 'deliveries', window.since - CREATION_SKEW_MS);
+    const to = window.until + CREATION_SKEW_MS < ms ? await upperIdBound(this.#connection.db, 'deliveries', window.until + 1 + CREATION_SKEW_MS) : null;
     return this.#connection.write(async (trx, queued) => {
       let chosen = trx.selectFrom('deliveries').select('id').where('callback_id', '=', callbackId).where('id', '>=', from);
       if (to !== null) chosen = chosen.where('id', '<', to);

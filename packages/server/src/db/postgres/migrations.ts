@@ -299,10 +299,12 @@ export const postgresMigrations: ReadonlyArray<{ version: number; name: string; 
     version: 15,
     name: 'no index of events and deliveries by creation time',
     // Pruning and replay find a time's rows as an ID range of the primary key now (queue/prune.ts,
-    // firstIdFrom): IDs grow with time. Each of these indexes cost every change an entry for its event
-    // and one for each delivery, and every recorded attempt another (the delivery's new version).
+    // upperIdBound, lowerIdBound): IDs grow with time. Each of these indexes cost every change an
+    // entry for its event and one for each delivery, and every recorded attempt another (the
+    // delivery's new version). events before deliveries, the order a change writes them in; and 2 s
+    // at most for each lock, since the running processes' statements on the table wait behind it
     sql: `
-      SET LOCAL lock_timeout = '10s';
+      SET LOCAL lock_timeout = '2s';
       DROP INDEX events_created;
       DROP INDEX deliveries_created;
     `,

@@ -278,7 +278,8 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
     version: 15,
     name: 'no index of deliveries by creation time',
     // Pruning and replay find a time's rows as an ID range of the primary key now (queue/prune.ts,
-    // firstIdFrom): IDs grow with time. The index cost every delivery an entry when it was queued.
+    // upperIdBound, lowerIdBound): IDs grow with time. The index cost every delivery an entry when it
+    // was queued.
     sql: `
       DROP INDEX deliveries_created;
     `,

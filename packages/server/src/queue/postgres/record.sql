@@ -14,7 +14,10 @@ WITH outcome AS (
 ), held AS (
   -- the outcomes whose attempt still holds its lease: one that ran out may have been claimed and
   -- attempted again since (that attempt's outcome is the one to keep, and the one that counts for
-  -- the callback), and a batch sent again after a lost commit acknowledgement finds its leases gone
+  -- the callback), and a batch sent again after a lost commit acknowledgement finds its leases gone.
+  -- Read in this statement's snapshot, unlocked: a claim that commits between the snapshot and the
+  -- update of `recorded` makes that update pass over the outcome after `settled` counted it (a real
+  -- answer of the receiver's); the rates and breakers count only what `recorded` returns
   SELECT o.*
   FROM outcome o
   JOIN deliveries d ON d.id = o.delivery_id AND d.lease_until = o.lease_until
