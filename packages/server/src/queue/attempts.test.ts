@@ -188,6 +188,24 @@ describe('an outcome whose lease ran out means nothing for its callback', () => 
     expect(await throttle()).toEqual({ rate: null, pausedUntil: formatTimestamp(h.clock.now() + 5_000) });
   });
 
+  it('counts only the later of two attempts at one delivery recorded in one batch (the earlier lost its lease)', async () => {
+    const id = Number(await createCallback());
+    for (let i = 0; i < 3; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const first = await change();
+    h.clock.advance(LEASE_MS + 1);
+    const second = await claim();
+    expect(second).toHaveLength(4);
+    const unanswered = (due: DueDelivery): AttemptOutcome => ({
+      ...answered(due, 500, h.clock.now() + 5_000),
+      attempt: { time: formatTimestamp(h.clock.now()), statusCode: null, durationMs: 3, error: 'connection refused', response: null },
+      throttle: { slowDown: false, succeeded: false, pauseUntil: null, unanswered: true, answeredAgain: false },
+    });
+    // four unanswered attempts count; a fifth, the first claim's of the same delivery, would trip the breaker
+    await h.store.recordAttempts([unanswered(first[0]!), ...second.map(unanswered)]);
+    expect(((await h.request('GET', `/v1/callback/${id}`)).body as { throttle: unknown }).throttle).toBeNull();
+    expect(await delivery(first[0]!.id)).toMatchObject({ attempts: 1, attemptLog: [{ statusCode: null }] });
+  });
+
   it('counts, once, the signals of a batch sent again after its commit’s acknowledgement was lost', async () => {
     const id = Number(await createCallback());
     for (let i = 0; i < 4; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);

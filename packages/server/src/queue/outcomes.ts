@@ -23,6 +23,15 @@ export class RecordedButNotAdjusted extends Error {
   }
 }
 
+/**
+ * An outcome as recording answers it: its delivery and the lease it was attempted under, since one
+ * batch may hold two attempts of a delivery (one whose lease ran out while the store was away, and
+ * the one made under the claim after it), and only the second counts.
+ */
+function outcomeKey(outcome: AttemptOutcome): string {
+  return `${outcome.deliveryId}:${outcome.leaseUntil}`;
+}
+
 /** a callback whose every attempt has failed for this long is disabled */
 const FAILING_DAYS_BEFORE_DISABLE = 5;
 
@@ -45,7 +54,7 @@ export class Outcomes {
    */
   async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
     const postgres = this.#connection.postgres;
-    let recorded: ReadonlySet<number>;
+    let recorded: ReadonlySet<string>;
     if (postgres) {
       const result = await recordOnPostgres(postgres.run, postgres.signal, this.#connection.now(), FAILING_DAYS_BEFORE_DISABLE, outcomes);
       this.#connection.told(result.requeued);
@@ -53,14 +62,14 @@ export class Outcomes {
     } else {
       recorded = await this.#connection.write(async (trx, queued) => {
         const now = this.#connection.now();
-        const ids = new Set<number>();
-        for (const outcome of outcomes) if (await this.#recordOne(trx, queued, outcome, now)) ids.add(outcome.deliveryId);
-        return ids;
+        const keys = new Set<string>();
+        for (const outcome of outcomes) if (await this.#recordOne(trx, queued, outcome, now)) keys.add(outcomeKey(outcome));
+        return keys;
       });
     }
     // after the outcomes, on its own: a rate that adapts a moment late is still right
     const nowMs = this.#connection.now().ms;
-    const signals = outcomes.filter((outcome) => outcome.throttle !== null && (recorded.has(outcome.deliveryId) || outcome.leaseUntil >= nowMs));
+    const signals = outcomes.filter((outcome) => outcome.throttle !== null && (recorded.has(outcomeKey(outcome)) || outcome.leaseUntil >= nowMs));
     if (signals.length === 0) return;
     try {
       await this.#throttles.adjust(signals, nowMs);

@@ -101,20 +101,21 @@ WITH outcome AS (
   -- checked again on the row as it is once locked: a claim that took it since this statement began
   -- keeps it
   WHERE d.id = x.delivery_id AND d.lease_until = x.lease_until
-  RETURNING d.id, d.callback_id, d.status = 'pending' AS requeued
+  RETURNING d.id, x.lease_until, d.callback_id, d.status = 'pending' AS requeued
 ), attempted AS (
   -- only for deliveries that still exist: one deleted with its callback while it was attempted has
-  -- nothing left to record this on
+  -- nothing left to record this on; and only the attempt recorded, not an earlier one of the same
+  -- delivery in this batch whose lease ran out
   INSERT INTO delivery_attempts (delivery_id, time, status_code, duration_ms, error, response, via)
   SELECT o.delivery_id, o.time, o.status_code, o.duration_ms, o.error, o.response, o.via
   FROM outcome o
-  JOIN recorded r ON r.id = o.delivery_id
+  JOIN recorded r ON r.id = o.delivery_id AND r.lease_until = o.lease_until
   ORDER BY o.n
   RETURNING 1
 ), notified AS (
   SELECT pg_notify($15, $16) FROM (SELECT 1 FROM recorded WHERE requeued LIMIT 1) AS any_requeued
 )
 SELECT array(SELECT DISTINCT callback_id FROM recorded WHERE requeued) AS requeued,
-       array(SELECT id FROM recorded) AS recorded,
+       array(SELECT id || ':' || lease_until FROM recorded) AS recorded,
        (SELECT count(*) FROM attempted) AS attempts,
        (SELECT count(*) FROM notified) AS notified

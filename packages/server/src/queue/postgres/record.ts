@@ -1,6 +1,7 @@
 // A worker's finished attempts recorded on PostgreSQL in one statement (record.sql), with no
-// transaction around it. Answers the deliveries recorded (those whose lease held) and the callbacks
-// that got a delivery queued again (a retry asked for during an attempt that failed).
+// transaction around it. Answers the outcomes recorded (those whose lease held: `ID:lease until`,
+// as outcomeKey writes them) and the callbacks that got a delivery queued again (a retry asked for
+// during an attempt that failed).
 import type { AttemptOutcome } from '../types.ts';
 import { isTransientConflict, sqlStatement, type Runner, type Signal } from '../../db/postgres/prepared.ts';
 
@@ -12,7 +13,7 @@ export async function recordAttempts(
   now: { ms: number; stamp: string },
   failingDaysBeforeDisable: number,
   outcomes: readonly AttemptOutcome[],
-): Promise<{ recorded: Set<number>; requeued: number[] }> {
+): Promise<{ recorded: Set<string>; requeued: number[] }> {
   if (outcomes.length === 0) return { recorded: new Set(), requeued: [] };
   const values = [
     outcomes.map((outcome) => outcome.deliveryId),
@@ -36,8 +37,8 @@ export async function recordAttempts(
   ];
   for (let attempt = 1; ; attempt++) {
     try {
-      const [row] = await run<{ recorded: Array<number | string>; requeued: Array<number | string> }>(record, values);
-      return { recorded: new Set((row?.recorded ?? []).map(Number)), requeued: (row?.requeued ?? []).map(Number) };
+      const [row] = await run<{ recorded: string[]; requeued: Array<number | string> }>(record, values);
+      return { recorded: new Set(row?.recorded ?? []), requeued: (row?.requeued ?? []).map(Number) };
     } catch (error) {
       // two workers' records that lock the same callbacks in another order: one is rolled back whole
       if (attempt < 3 && isTransientConflict(error)) continue;
