@@ -53,6 +53,19 @@ function answered(delivery: DueDelivery, statusCode: number, retryAt: number | n
   };
 }
 
+/** an attempt that got no answer at all (connection refused), retried in 5 s: it counts toward the breaker */
+function unanswered(delivery: DueDelivery): AttemptOutcome {
+  return {
+    ...answered(delivery, 500, h.clock.now() + 5_000),
+    attempt: { time: formatTimestamp(h.clock.now()), statusCode: null, durationMs: 3, error: 'connection refused', response: null },
+    throttle: { slowDown: false, succeeded: false, pauseUntil: null, unanswered: true, answeredAgain: false },
+  };
+}
+
+async function throttleOf(callbackId: number): Promise<unknown> {
+  return ((await h.request('GET', `/v1/callback/${callbackId}`)).body as { throttle: unknown }).throttle;
+}
+
 async function failEverythingDue(): Promise<void> {
   await h.store.recordAttempts((await change()).map((delivery) => answered(delivery, 500)));
 }
@@ -174,18 +187,11 @@ describe('an outcome whose lease ran out means nothing for its callback', () => 
     h.clock.advance(LEASE_MS + 1);
     const second = await claim();
     expect(second.map((due) => due.id)).toEqual(first.map((due) => due.id));
-    const unanswered = (due: DueDelivery): AttemptOutcome => ({
-      ...answered(due, 500, h.clock.now() + 5_000),
-      attempt: { time: formatTimestamp(h.clock.now()), statusCode: null, durationMs: 3, error: 'connection refused', response: null },
-      throttle: { slowDown: false, succeeded: false, pauseUntil: null, unanswered: true, answeredAgain: false },
-    });
-    const throttle = async (): Promise<unknown> => ((await h.request('GET', `/v1/callback/${id}`)).body as { throttle: unknown }).throttle;
-
     await h.store.recordAttempts(first.map(unanswered));
-    expect(await throttle()).toBeNull();
+    expect(await throttleOf(id)).toBeNull();
     // the same five under the claim that holds them trip it
     await h.store.recordAttempts(second.map(unanswered));
-    expect(await throttle()).toEqual({ rate: null, pausedUntil: formatTimestamp(h.clock.now() + 5_000) });
+    expect(await throttleOf(id)).toEqual({ rate: null, pausedUntil: formatTimestamp(h.clock.now() + 5_000) });
   });
 
   it('counts only the later of two attempts at one delivery recorded in one batch (the earlier lost its lease)', async () => {
@@ -195,34 +201,24 @@ describe('an outcome whose lease ran out means nothing for its callback', () => 
     h.clock.advance(LEASE_MS + 1);
     const second = await claim();
     expect(second).toHaveLength(4);
-    const unanswered = (due: DueDelivery): AttemptOutcome => ({
-      ...answered(due, 500, h.clock.now() + 5_000),
-      attempt: { time: formatTimestamp(h.clock.now()), statusCode: null, durationMs: 3, error: 'connection refused', response: null },
-      throttle: { slowDown: false, succeeded: false, pauseUntil: null, unanswered: true, answeredAgain: false },
-    });
     // four unanswered attempts count; a fifth, the first claim's of the same delivery, would trip the breaker
     await h.store.recordAttempts([unanswered(first[0]!), ...second.map(unanswered)]);
-    expect(((await h.request('GET', `/v1/callback/${id}`)).body as { throttle: unknown }).throttle).toBeNull();
+    expect(await throttleOf(id)).toBeNull();
     expect(await delivery(first[0]!.id)).toMatchObject({ attempts: 1, attemptLog: [{ statusCode: null }] });
+    // the four did count: one more trips it
+    await h.store.recordAttempts((await change()).map(unanswered));
+    expect(await throttleOf(id)).toEqual({ rate: null, pausedUntil: formatTimestamp(h.clock.now() + 5_000) });
   });
 
   it('counts, once, the signals of a batch sent again after its commit’s acknowledgement was lost', async () => {
     const id = Number(await createCallback());
     for (let i = 0; i < 4; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
     const claimed = await change();
-    const unanswered = (due: DueDelivery): AttemptOutcome => ({
-      ...answered(due, 500, h.clock.now() + 5_000),
-      attempt: { time: formatTimestamp(h.clock.now()), statusCode: null, durationMs: 3, error: 'connection refused', response: null },
-      throttle: { slowDown: false, succeeded: false, pauseUntil: null, unanswered: true, answeredAgain: false },
-    });
     // the first call's commit went through, and its acknowledgement was lost before the signals were
     // applied; the recorder sends the batch again, under leases that still hold
     await h.store.recordAttempts(claimed.map((due) => ({ ...unanswered(due), throttle: null })));
     await h.store.recordAttempts(claimed.map(unanswered));
-    expect(((await h.request('GET', `/v1/callback/${id}`)).body as { throttle: unknown }).throttle).toEqual({
-      rate: null,
-      pausedUntil: formatTimestamp(h.clock.now() + 5_000),
-    });
+    expect(await throttleOf(id)).toEqual({ rate: null, pausedUntil: formatTimestamp(h.clock.now() + 5_000) });
     for (const due of claimed) expect(await delivery(due.id)).toMatchObject({ attempts: 1, attemptLog: [{ statusCode: null }] });
   });
 });
