@@ -18,7 +18,7 @@ trap cleanup EXIT
 # until it answers, and sets `tidings` to its pid.
 start_tidings() {
   (cd "$root/packages/server" && exec env PORT="$port" HOST=127.0.0.1 TIDINGS_DATA_DIR="$data" TIDINGS_BOOTSTRAP_TOKEN="$token" \
-    TIDINGS_RATE_LIMIT=0 LOG_LEVEL=warn "$@" taskset -c 0 node --max-semi-space-size=8 src/main.ts >"$data/tidings.log" 2>&1) &
+    TIDINGS_RATE_LIMIT=0 LOG_LEVEL=warn "$@" taskset -c 0 node --max-semi-space-size=8 --heap-growing-percent=60 src/main.ts >"$data/tidings.log" 2>&1) &
   tidings=$!
   pids+=("$tidings")
   until curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null; do sleep 0.2; done

@@ -10,7 +10,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, type Started } from '../support/processes.ts';
+import { startFlags, startProcess, type Started } from '../support/processes.ts';
 import { eventually, startReceiver, type Receiver } from '../support/receiver.ts';
 import { startSteadyLoad, type SteadyLoad } from '../support/steady-load.ts';
 
@@ -70,7 +70,7 @@ describe.skipIf(!root)('the embedded store on a full disk', () => {
     mount('12m');
     dataDir = join(mountPoint, 'data');
     receiver = await startReceiver();
-    server = await startProcess(process.execPath, ['--max-semi-space-size=8', 'src/main.ts'], {
+    server = await startProcess(process.execPath, [...startFlags(), 'src/main.ts'], {
       cwd: serverDir,
       env: {
         PORT: '0',

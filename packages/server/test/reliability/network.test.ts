@@ -11,7 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFaultyProxy } from '../support/faulty-proxy.ts';
-import { startProcess } from '../support/processes.ts';
+import { startFlags, startProcess } from '../support/processes.ts';
 import { eventually, startReceiver, type Received, type Receiver } from '../support/receiver.ts';
 
 const serverDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,7 +37,7 @@ async function receiver(): Promise<Receiver> {
 async function startServer(env: Record<string, string>): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tidings-network-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const server = await startProcess(process.execPath, ['--max-semi-space-size=8', 'src/main.ts'], {
+  const server = await startProcess(process.execPath, [...startFlags(), 'src/main.ts'], {
     cwd: serverDir,
     env: { PORT: '0', HOST: '127.0.0.1', TIDINGS_DATA_DIR: dataDir, TIDINGS_BOOTSTRAP_TOKEN: TOKEN, TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8', TIDINGS_RATE_LIMIT: '0', ...env },
     ready: /listening on (http:\/\/[^\s]+)[\s\S]*\n  token /,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHeapProbe } from '../support/heap-probe-reader.ts';
 import { createPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { postgresServerInstalled } from '../support/postgres-available.ts';
-import { startProcess, type Started } from '../support/processes.ts';
+import { startFlags, startProcess, type Started } from '../support/processes.ts';
 import { eventually, startReceiver, type Receiver } from '../support/receiver.ts';
 import { startSteadyLoad, type SteadyLoad } from '../support/steady-load.ts';
 
@@ -33,7 +33,7 @@ const unexpectedExits: string[] = [];
 
 function start(role: 'api' | 'worker', extra: Record<string, string> = {}) {
   // the flags of `pnpm start`, and the probe that reads the heap still in use after a full collection
-  return startProcess(process.execPath, ['--max-semi-space-size=8', '--expose-gc', `--import=${heapProbe}`, 'src/main.ts'], {
+  return startProcess(process.execPath, [...startFlags(), '--expose-gc', `--import=${heapProbe}`, 'src/main.ts'], {
     cwd: serverDir,
     env: {
       DATABASE_URL: url,

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readHeapProbe } from '../support/heap-probe-reader.ts';
-import { startProcess, type Started } from '../support/processes.ts';
+import { startFlags, startProcess, type Started } from '../support/processes.ts';
 import { eventually, startReceiver, type Receiver } from '../support/receiver.ts';
 
 const serverDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,8 +25,8 @@ async function startServer(
   env: Record<string, string> = {},
   nodeFlags: string[] = [],
 ): Promise<{ base: string; server: Started & { match: RegExpMatchArray } }> {
-  // the flags of `pnpm start` (package.json): a small young generation keeps RSS flat
-  const server = await startProcess(process.execPath, ['--max-semi-space-size=8', ...nodeFlags, 'src/main.ts'], {
+  // the flags of `pnpm start` (package.json): V8's heap sized to keep RSS flat
+  const server = await startProcess(process.execPath, [...startFlags(), ...nodeFlags, 'src/main.ts'], {
     cwd: serverDir,
     env: { PORT: '0', HOST: '127.0.0.1', TIDINGS_DATA_DIR: dataDir, TIDINGS_BOOTSTRAP_TOKEN: TOKEN, TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8', TIDINGS_RATE_LIMIT: '0', ...env },
     ready: /listening on (http:\/\/[^\s]+)[\s\S]*\n  token /,

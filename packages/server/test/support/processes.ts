@@ -1,10 +1,22 @@
 // Starting real processes for end-to-end tests: wait for a line, stop them, never leak them.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Started {
   child: ChildProcess;
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/**
+ * The Node flags of the server's start script (package.json: `node <flags> src/main.ts`), so that a
+ * test's server runs with the V8 heap settings a real one has.
+ */
+export function startFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = manifest.scripts.start.trim().split(/\s+/);
+  if (command !== 'node' || args.at(-1) !== 'src/main.ts') throw new Error(`the start script is not node <flags> src/main.ts: ${manifest.scripts.start}`);
+  return args.slice(0, -1);
 }
 
 /** Starts a command and resolves once its output matches `ready` (rejects on exit or timeout). */
