@@ -14,11 +14,14 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 
+# the server's start script (`node <flags> src/main.ts`), flags and all, as `pnpm start` runs it
+start_command=$(node -p "require('$root/packages/server/package.json').scripts.start")
+
 # Starts Tidings on core 0 with the token above (more environment as arguments, NAME=value), waits
 # until it answers, and sets `tidings` to its pid.
 start_tidings() {
   (cd "$root/packages/server" && exec env PORT="$port" HOST=127.0.0.1 TIDINGS_DATA_DIR="$data" TIDINGS_BOOTSTRAP_TOKEN="$token" \
-    TIDINGS_RATE_LIMIT=0 LOG_LEVEL=warn "$@" taskset -c 0 node --max-semi-space-size=8 --heap-growing-percent=60 src/main.ts >"$data/tidings.log" 2>&1) &
+    TIDINGS_RATE_LIMIT=0 LOG_LEVEL=warn "$@" taskset -c 0 $start_command >"$data/tidings.log" 2>&1) &
   tidings=$!
   pids+=("$tidings")
   until curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null; do sleep 0.2; done
