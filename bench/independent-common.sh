@@ -24,5 +24,9 @@ start_tidings() {
     TIDINGS_RATE_LIMIT=0 LOG_LEVEL=warn "$@" taskset -c 0 $start_command >"$data/tidings.log" 2>&1) &
   tidings=$!
   pids+=("$tidings")
-  until curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null; do sleep 0.2; done
+  until curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null; do
+    # a server that could not start (a bad flag, a port taken) says why in its log
+    kill -0 "$tidings" 2>/dev/null || { echo "tidings did not start:" >&2; cat "$data/tidings.log" >&2; exit 1; }
+    sleep 0.2
+  done
 }
