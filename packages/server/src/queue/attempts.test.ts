@@ -153,11 +153,19 @@ describe('recording an outcome only under the lease it was attempted under', () 
 
 describe('an outcome whose lease ran out means nothing for its callback', () => {
   /** a delivery claimed, its lease run out, and claimed again: the first claim and the second */
-  async function claimedTwice(): Promise<[DueDelivery, DueDelivery]> {
-    const [first] = await change();
+  /** `changes` changes claimed, and claimed again by a second claim once the first one's lease ran out */
+  async function claimedTwiceAll(changes: number): Promise<[DueDelivery[], DueDelivery[]]> {
+    for (let i = 1; i < changes; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
+    const first = await change();
     h.clock.advance(LEASE_MS + 1);
-    const [second] = await claim();
-    expect(second?.id).toBe(first!.id);
+    const second = await claim();
+    expect(first).toHaveLength(changes);
+    expect(second.map((due) => due.id)).toEqual(first.map((due) => due.id));
+    return [first, second];
+  }
+
+  async function claimedTwice(): Promise<[DueDelivery, DueDelivery]> {
+    const [[first], [second]] = await claimedTwiceAll(1);
     return [first!, second!];
   }
 
@@ -182,11 +190,7 @@ describe('an outcome whose lease ran out means nothing for its callback', () => 
 
   it('does not count late unanswered attempts toward a trip of the breaker', async () => {
     const id = Number(await createCallback());
-    for (let i = 0; i < 4; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
-    const first = await change();
-    h.clock.advance(LEASE_MS + 1);
-    const second = await claim();
-    expect(second.map((due) => due.id)).toEqual(first.map((due) => due.id));
+    const [first, second] = await claimedTwiceAll(5);
     await h.store.recordAttempts(first.map(unanswered));
     expect(await throttleOf(id)).toBeNull();
     // the same five under the claim that holds them trip it
@@ -196,11 +200,7 @@ describe('an outcome whose lease ran out means nothing for its callback', () => 
 
   it('counts only the later of two attempts at one delivery recorded in one batch (the earlier lost its lease)', async () => {
     const id = Number(await createCallback());
-    for (let i = 0; i < 3; i++) expect((await h.request('POST', '/v1/database/1/profiles', { body: {} })).status).toBe(201);
-    const first = await change();
-    h.clock.advance(LEASE_MS + 1);
-    const second = await claim();
-    expect(second).toHaveLength(4);
+    const [first, second] = await claimedTwiceAll(4);
     // four unanswered attempts count; a fifth, the first claim's of the same delivery, would trip the breaker
     await h.store.recordAttempts([unanswered(first[0]!), ...second.map(unanswered)]);
     expect(await throttleOf(id)).toBeNull();
