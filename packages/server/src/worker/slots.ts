@@ -17,6 +17,8 @@ export class Slots {
   readonly #running = new Set<Promise<void>>();
   /** deliveries this process is attempting right now: a lease that ran out must not send them twice */
   readonly #attempting = new Set<number>();
+  /** how many sends have ended so far: a claim compares it before and after (worker.ts) */
+  #sendsEnded = 0;
 
   constructor(size: number) {
     this.size = size;
@@ -25,6 +27,10 @@ export class Slots {
 
   get used(): number {
     return this.#running.size;
+  }
+
+  get sendsEnded(): number {
+    return this.#sendsEnded;
   }
 
   get free(): number {
@@ -52,6 +58,7 @@ export class Slots {
     const sent = (): void => {
       if (!sending) return;
       sending = false;
+      this.#sendsEnded++;
       const left = (this.busy.get(callbackId) ?? 1) - 1;
       if (left === 0) this.busy.delete(callbackId);
       else this.busy.set(callbackId, left);

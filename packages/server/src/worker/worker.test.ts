@@ -579,6 +579,36 @@ describe('claims', () => {
     await eventually(async () => (await deliveries('1')).data.every((delivery) => delivery.status === 'succeeded'));
   });
 
+  it("take a change left behind by a claim during which the callback's slot freed, without waiting for the poll", async () => {
+    // profile 1 exists before the callbacks: its update is the change for both of them
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await createCallback('database/1', {});
+    await createCallback('database/1', { action: 'update' });
+    const answers: Array<() => void> = [];
+    receiver.respond((_request, _index, response) => {
+      answers.push(() => response.end('ok'));
+    });
+    // one slot per callback (a quarter of four)
+    const worker = h.startWorker({ concurrency: 4, pollIntervalMs: noPoll });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // the first callback's only slot: busy with a create, which the second callback does not take
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    // the update's claim takes the second callback's delivery and leaves the first's behind; the
+    // create's answer comes (and frees the first callback's slot) while that claim is under way
+    const claim = h.store.claimDueDeliveries.bind(h.store);
+    h.store.claimDueDeliveries = async (...args) => {
+      h.store.claimDueDeliveries = claim;
+      const batch = await claim(...args);
+      answers[0]?.();
+      await idle(worker);
+      return batch;
+    };
+    await h.request('PUT', '/v1/profile/1', { body: { fields: { n: '1' } } });
+    // the first callback's update, while the second's stays unanswered (its answer would wake a claim)
+    await receiver.waitFor(3, 3_000);
+  });
+
   it('give a callback its slot back once the receiver has answered, while the outcome waits to be recorded', async () => {
     await createCallback('database/1', {});
     let recordable: () => void = () => undefined;

@@ -132,11 +132,14 @@ export class DeliveryWorker {
       // a worker kept full by its load still does its housekeeping
       if (wanted <= 0) return this.#housekeeping();
       const notes = { leftBehind: false };
+      const sendsEnded = this.#slots.sendsEnded;
       const busy = this.#caps.busy(this.#slots.busy, this.#options.clock.now());
       const batch = await store.claimDueDeliveries(wanted, this.#leaseMs, this.#slots.perCallback, busy, notes);
       this.#take(batch, wanted, notes);
-      // a full batch: there may be more
-      if (batch.length < wanted && !this.#pumpAgain) break;
+      // a full batch: there may be more; and a send that ended during the claim freed a slot the
+      // claim did not know of, which counts as if it had ended just after (see #take's `sent`)
+      const freed = this.#leftBehind && this.#slots.sendsEnded !== sendsEnded;
+      if (batch.length < wanted && !this.#pumpAgain && !freed) break;
     }
     await this.#housekeeping();
   }
