@@ -140,6 +140,25 @@ describe('callback rate limits', () => {
     expect((await h.store.throttles.reserveSlot(id, now))! - first!).toBeCloseTo(10_000, 6);
   });
 
+  it('takes a slot only within the time asked, and tells when a further one begins, for whoever comes back then to take', async () => {
+    const id = await createCallback(1);
+    for (let i = 0; i < 4; i++) {
+      h.clock.advance(1000);
+      await answered(id, SLOW_DOWN);
+    }
+    expect(await throttleOf(id)).toEqual({ rate: 0.1, pausedUntil: null });
+    const now = h.clock.now();
+    expect(await h.store.throttles.reserveSlot(id, now, 5_000)).toBe(now);
+    // 10 s off: told, not taken, however often asked
+    expect(await h.store.throttles.reserveSlot(id, now, 5_000)).toBeCloseTo(now + 10_000, 6);
+    expect(await h.store.throttles.reserveSlot(id, now + 1_000, 5_000)).toBeCloseTo(now + 10_000, 6);
+    // within reach: taken, and the next one is 10 s after it
+    expect(await h.store.throttles.reserveSlot(id, now + 6_000, 5_000)).toBeCloseTo(now + 10_000, 6);
+    expect(await h.store.throttles.reserveSlot(id, now + 10_000, 5_000)).toBeCloseTo(now + 20_000, 6);
+    expect(await h.store.throttles.reserveSlot(id, now + 15_000)).toBeCloseTo(now + 20_000, 6);
+    expect(await h.store.throttles.reserveSlot(id, now + 15_000)).toBeCloseTo(now + 30_000, 6);
+  });
+
   it('raises a lowered rate with each success back to its limit, and then writes nothing more', async () => {
     const id = await createCallback(40);
     await answered(id, SLOW_DOWN);

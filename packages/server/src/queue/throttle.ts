@@ -49,20 +49,32 @@ export class Throttles {
   }
 
   /**
-   * Takes the callback's next send slot: when (epoch ms) its next message may go, after any pause.
-   * Null when the callback has no rate limit (any more).
+   * When (epoch ms) the callback's next message may go, after any pause: its next send slot, which
+   * is taken when it begins within `withinMs` of now. One further off is only told: the delivery that
+   * asked goes back to the queue until then, and takes it when it comes back. (Taken now, it would go
+   * unused, and the delivery would find the next one as far off when it came back: below one message
+   * in `withinMs`, no message would ever go.) Null when the callback has no rate limit (any more).
    */
-  async reserveSlot(callbackId: number, nowMs: number): Promise<number | null> {
+  async reserveSlot(callbackId: number, nowMs: number, withinMs = Infinity): Promise<number | null> {
+    const { db } = this.#connection;
     const spacing = sql<number>`1000.0 / coalesce(throttle_rate, rate_limit)`;
     const start = this.#greatest([sql`coalesce(throttle_next_at, 0)`, num(nowMs), sql`coalesce(paused_until, 0)`]);
-    const row = await this.#connection.db
+    let update = db
       .updateTable('callbacks')
       .set({ throttle_next_at: sql<number>`${start} + ${spacing}` })
       .where('id', '=', callbackId)
+      .where('rate_limit', 'is not', null);
+    if (Number.isFinite(withinMs)) update = update.where(sql<boolean>`${start} <= ${num(nowMs + withinMs)}`);
+    const taken = await update.returning(sql<number>`throttle_next_at - ${spacing}`.as('slot')).executeTakeFirst();
+    if (taken !== undefined) return Number(taken.slot);
+    if (!Number.isFinite(withinMs)) return null;
+    const told = await db
+      .selectFrom('callbacks')
+      .select(start.as('slot'))
+      .where('id', '=', callbackId)
       .where('rate_limit', 'is not', null)
-      .returning(sql<number>`throttle_next_at - ${spacing}`.as('slot'))
       .executeTakeFirst();
-    return row === undefined ? null : Number(row.slot);
+    return told === undefined ? null : Number(told.slot);
   }
 
   /**

@@ -36,11 +36,19 @@ export type Prepared =
   | { kind: 'discard' }
   | { kind: 'record'; outcome: AttemptOutcome };
 
+/** What an attempt tells the worker before it is over. */
+export interface AttemptEvents {
+  /** the receiver is done with the request (it answered, or the send failed) */
+  sent(): void;
+  /** the delivery went back to the queue unsent, due at `until`: its callback is paused, or its slot far off */
+  deferred(until: number): void;
+}
+
 /**
  * The outcome to record; null when there is none (the expression did not match, or the send was not
- * started). `sent` is called once the receiver is done with the request.
+ * started).
  */
-export async function attempt(delivery: DueDelivery, options: AttemptOptions, sent: () => void): Promise<AttemptOutcome | null> {
+export async function attempt(delivery: DueDelivery, options: AttemptOptions, events: AttemptEvents): Promise<AttemptOutcome | null> {
   const prepared = await prepare(delivery, options);
   // a probe of the circuit breaker that is not sent (its condition did not match, or failed; the
   // callback is disabled) cannot be the one that tells: the next parked delivery takes its place
@@ -58,11 +66,15 @@ export async function attempt(delivery: DueDelivery, options: AttemptOptions, se
   // A send must end (by its time limit) before the lease does, or another worker may claim the
   // delivery and send it while this one still is. After a stall (the store, this process) that
   // ate the margin, the delivery is left to whoever claims it next: late, never twice at once.
-  if (!(await passThrottle(delivery, { ...options, leaseMs: leaseFor(options.deliveryTimeoutMs) }))) return null;
+  const gate = await passThrottle(delivery, { ...options, leaseMs: leaseFor(options.deliveryTimeoutMs) });
+  if (gate !== 'send') {
+    if (gate !== 'lost') events.deferred(gate.deferredUntil);
+    return null;
+  }
   if (options.clock.now() + options.deliveryTimeoutMs >= delivery.leaseUntil) return null;
   const span = options.tracing?.attempt(delivery, prepared.headers);
   const result = await options.sender.send({ url: delivery.callback.url, body: prepared.body, headers: span?.headers ?? prepared.headers });
-  sent();
+  events.sent();
   const outcome = settle(delivery, result, options);
   span?.end(outcome);
   options.onOutcome?.(outcome.status, outcome.attempt.durationMs);

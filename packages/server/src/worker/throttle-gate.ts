@@ -21,25 +21,31 @@ export interface GateOptions {
   leaseMs: number;
 }
 
-/** True when the delivery may be sent now; false when it went back to the queue (or its lease was lost). */
-export async function passThrottle(delivery: DueDelivery, options: GateOptions): Promise<boolean> {
+/**
+ * What the gate let a delivery do: be sent now; go back to the queue, due at `deferredUntil` (its
+ * callback is paused, or its slot is far off); or nothing (the claim's lease was lost meanwhile).
+ */
+export type Gate = 'send' | 'lost' | { deferredUntil: number };
+
+export async function passThrottle(delivery: DueDelivery, options: GateOptions): Promise<Gate> {
   const { callback } = delivery;
-  if (callback.rateLimit === null && callback.pausedUntil === null) return true;
+  if (callback.rateLimit === null && callback.pausedUntil === null) return 'send';
   const now = options.clock.now();
-  const at = callback.rateLimit !== null ? await options.store.throttles.reserveSlot(callback.id, now) : callback.pausedUntil;
-  if (at === null || at <= now) return true;
+  // a slot further off than LONGEST_WAIT_MS is not taken: the delivery takes it when it is due again
+  const at = callback.rateLimit !== null ? await options.store.throttles.reserveSlot(callback.id, now, LONGEST_WAIT_MS) : callback.pausedUntil;
+  if (at === null || at <= now) return 'send';
   if (at - now > LONGEST_WAIT_MS) {
     await options.store.throttles.deferDelivery(delivery.id, delivery.leaseUntil, at);
-    return false;
+    return { deferredUntil: at };
   }
   // the send must still end before the lease does (attempt.ts)
   if (at + options.deliveryTimeoutMs >= delivery.leaseUntil) {
     const until = Math.ceil(at) + options.leaseMs;
-    if (!(await options.store.throttles.extendLease(delivery.id, delivery.leaseUntil, until))) return false;
+    if (!(await options.store.throttles.extendLease(delivery.id, delivery.leaseUntil, until))) return 'lost';
     delivery.leaseUntil = until;
   }
   await sleep(at - options.clock.now());
-  return true;
+  return 'send';
 }
 
 /**
@@ -67,6 +73,17 @@ export class CallbackCaps {
     if (cap === this.#perCallback && paused === 0) return;
     if (this.#caps.size >= CAPS_KEPT) this.#caps.delete(this.#caps.keys().next().value as number);
     this.#caps.set(id, { cap, pausedUntil: paused });
+  }
+
+  /**
+   * Leaves the callback out of claims until `until`: a delivery of it was deferred to then, and a
+   * claim meanwhile would defer the next one too, and the one after, through its whole backlog.
+   */
+  hold(id: number, until: number): void {
+    const known = this.#caps.get(id);
+    this.#caps.delete(id);
+    if (this.#caps.size >= CAPS_KEPT) this.#caps.delete(this.#caps.keys().next().value as number);
+    this.#caps.set(id, { cap: known?.cap ?? this.#perCallback, pausedUntil: Math.max(known?.pausedUntil ?? 0, until) });
   }
 
   /** The busy counts the claim goes by: the worker's own, plus what the caps leave no room for. */

@@ -767,3 +767,53 @@ describe('the retry timer', () => {
     }
   });
 });
+
+describe('a rate lowered below one message in 5 s', () => {
+  it('still sends: a delivery deferred to a far-off slot takes it when it comes back, and the rest of the backlog waits unwritten', async () => {
+    const callback = await createCallback('database/1', { rateLimit: 1 });
+    // answers that ask to slow down, a second apart, halve the rate to its floor: one message in 10 s
+    receiver.respond(answer(429));
+    for (let i = 0; i < 4; i++) {
+      await h.request('POST', '/v1/database/1/profiles', { body: {} });
+      const claimed = await h.store.claimDueDeliveries(100, 60_000, 100);
+      await h.store.recordAttempts(
+        claimed.map((delivery) => ({
+          deliveryId: delivery.id,
+          leaseUntil: delivery.leaseUntil,
+          callbackId: delivery.callback.id,
+          sent: true,
+          attempt: { time: formatTimestamp(h.clock.now()), statusCode: 429, durationMs: 3, error: null, response: null },
+          status: 'exhausted' as const,
+          nextAttemptAt: null,
+          disableCallback: null,
+          throttle: { slowDown: true, succeeded: false, pauseUntil: null, unanswered: false, answeredAgain: false },
+        })),
+      );
+      h.clock.advance(1_100);
+    }
+    expect(((await h.request('GET', `/v1/callback/${callback.ID}`)).body as { throttle: { rate: number } }).throttle.rate).toBe(0.1);
+    let deferrals = 0;
+    const defer = h.store.throttles.deferDelivery.bind(h.store.throttles);
+    h.store.throttles.deferDelivery = (...args) => {
+      deferrals++;
+      return defer(...args);
+    };
+    const worker = h.startWorker({ pollIntervalMs: 3_600_000 });
+    // the first goes at once (its 429 keeps the rate at the floor), and its claim tells the worker the rate
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    // the next one's slot is 10 s off: it goes back to the queue until then, and the worker claims no
+    // more of the callback meanwhile (before, each of the backlog was claimed and put back in turn)
+    for (let i = 0; i < 3; i++) await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await eventually(() => deferrals === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(1);
+    expect(deferrals).toBe(1);
+    // when the slot comes, the deferred delivery takes it (before, it took the next one, 10 s further
+    // on, and so on for ever: no message went after the first)
+    h.clock.advance(10_001);
+    worker.wake();
+    await receiver.waitFor(2, 3_000);
+    await eventually(() => deferrals === 2);
+  });
+});

@@ -163,10 +163,20 @@ export class DeliveryWorker {
   }
 
   async #attempt(delivery: DueDelivery, sent: () => void): Promise<void> {
-    const outcome = await attempt(delivery, this.#options, sent);
+    const deferred = (until: number): void => this.#deferred(delivery.callback.id, until);
+    const outcome = await attempt(delivery, this.#options, { sent, deferred });
     if (outcome === null) return;
     await this.#recorder.record(outcome);
     this.#noteRetry(outcome.nextAttemptAt);
+  }
+
+  /**
+   * A delivery went back to the queue until its callback's pause ends or its send slot comes: claims
+   * leave the callback out until then (CallbackCaps.hold), and the worker looks again then.
+   */
+  #deferred(callbackId: number, until: number): void {
+    this.#caps.hold(callbackId, until);
+    this.#noteRetry(until);
   }
 
   /**
