@@ -21,6 +21,8 @@ export class Recorder {
   readonly #onError: ((error: unknown) => void) | undefined;
   /** outcomes waiting for the next record transaction, and whether one is scheduled or running */
   #unrecorded: PendingRecord[] = [];
+  /** the outcomes of the record transaction under way */
+  #writing: readonly AttemptOutcome[] = [];
   #recording = false;
 
   constructor(store: Store, onError: ((error: unknown) => void) | undefined) {
@@ -43,6 +45,16 @@ export class Recorder {
   }
 
   /**
+   * The outcome of the delivery, waiting to be recorded, is to be recorded under the lease a claim
+   * gave it since (Slots.run): the outcome objects are shared with a batch being written, so a batch
+   * that fails and is written again has the new lease too.
+   */
+  relet(deliveryId: number, leaseUntil: number): void {
+    for (const pending of this.#unrecorded) if (pending.outcome.deliveryId === deliveryId) pending.outcome.leaseUntil = leaseUntil;
+    for (const outcome of this.#writing) if (outcome.deliveryId === deliveryId) outcome.leaseUntil = leaseUntil;
+  }
+
+  /**
    * While the store is away (restarting, unreachable, its disk full) outcomes wait in memory and are
    * recorded once it is back: dropped, each would be sent again when its lease ran out. They are
    * bounded by the worker's slots, which they keep meanwhile, so nothing more is claimed.
@@ -52,7 +64,8 @@ export class Recorder {
     while (this.#unrecorded.length > 0) {
       const batch = this.#unrecorded.splice(0, RECORD_BATCH);
       try {
-        await this.#store.recordAttempts(batch.map((pending) => pending.outcome));
+        this.#writing = batch.map((pending) => pending.outcome);
+        await this.#store.recordAttempts(this.#writing);
         for (const pending of batch) pending.recorded();
         wait = RECORD_RETRY_FIRST_MS;
       } catch (error) {
@@ -69,6 +82,8 @@ export class Recorder {
         this.#unrecorded.unshift(...batch);
         await new Promise((resolve) => setTimeout(resolve, wait));
         wait = Math.min(wait * 2, RECORD_RETRY_LAST_MS);
+      } finally {
+        this.#writing = [];
       }
     }
     this.#recording = false;

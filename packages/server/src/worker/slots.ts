@@ -9,6 +9,9 @@ export interface SlotEvents {
   done(wasFull: boolean): void;
 }
 
+/** Told when a claim took again a delivery this process is still attempting, under a new lease. */
+export type Relet = (deliveryId: number, leaseUntil: number) => void;
+
 export class Slots {
   readonly size: number;
   readonly perCallback: number;
@@ -16,12 +19,15 @@ export class Slots {
   readonly busy = new Map<number, number>();
   readonly #running = new Set<Promise<void>>();
   /** deliveries this process is attempting right now: a lease that ran out must not send them twice */
-  readonly #attempting = new Set<number>();
+  readonly #attempting = new Map<number, DueDelivery>();
   /** how many sends have ended so far: a claim compares it before and after (worker.ts) */
   #sendsEnded = 0;
 
-  constructor(size: number) {
+  readonly #relet: Relet;
+
+  constructor(size: number, relet: Relet) {
     this.size = size;
+    this.#relet = relet;
     this.perCallback = Math.max(1, Math.floor(size / 4));
   }
 
@@ -42,16 +48,24 @@ export class Slots {
   }
 
   /**
-   * Runs `work` for the delivery, which calls `sent` once its send is over; nothing when the delivery
-   * is being attempted already (claimed again after its lease ran out). The callback's slot is kept
+   * Runs `work` for the delivery, which calls `sent` once its send is over. When the delivery is being
+   * attempted already (claimed again by this process after its lease ran out: the store was away
+   * longer than the lease while its outcome waited), nothing runs: the attempt under way takes the
+   * new lease (and `relet` is told), so that its outcome is recorded under the lease the store has now rather than
+   * dropped and the message sent again when that lease ran out. The callback's slot is kept
    * only while the receiver has the request: one slow receiver is what the per-callback limit is for,
    * and recording the outcome (which waits for the next write transaction) is no business of the
    * receiver's. The worker's slot is kept until the outcome is recorded, so outcomes waiting for a
    * store that is away stay bounded. `work` must not reject.
    */
   run(delivery: DueDelivery, work: (sent: () => void) => Promise<void>, events: SlotEvents): void {
-    if (this.#attempting.has(delivery.id)) return;
-    this.#attempting.add(delivery.id);
+    const attempting = this.#attempting.get(delivery.id);
+    if (attempting !== undefined) {
+      attempting.leaseUntil = delivery.leaseUntil;
+      this.#relet(delivery.id, delivery.leaseUntil);
+      return;
+    }
+    this.#attempting.set(delivery.id, delivery);
     const callbackId = delivery.callback.id;
     this.busy.set(callbackId, (this.busy.get(callbackId) ?? 0) + 1);
     let sending = true;

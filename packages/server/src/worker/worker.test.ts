@@ -742,6 +742,44 @@ describe('leases', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(receiver.requests).toHaveLength(1);
   });
+
+  it('records an outcome that waited out its lease under the lease of the claim that took the delivery again, and sends it once', async () => {
+    const callback = await createCallback('database/1', {});
+    // the store takes no outcome (it is away) until the lease has run out and the poll claimed again
+    let recordable: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (recordable = resolve));
+    const record = h.store.recordAttempts.bind(h.store);
+    h.store.recordAttempts = async (outcomes) => {
+      await gate;
+      return record(outcomes);
+    };
+    const claimedIds: number[] = [];
+    const claim = h.store.claimDueDeliveries.bind(h.store);
+    h.store.claimDueDeliveries = async (...args) => {
+      const batch = await claim(...args);
+      claimedIds.push(...batch.map((delivery) => delivery.id));
+      return batch;
+    };
+    const worker = h.startWorker({ deliveryTimeoutMs: 1_000, pollIntervalMs: 3_600_000 });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    const id = Number((await deliveries(callback.ID)).data[0]?.ID);
+    // past the lease (the time-out and 10 s): the next claim takes the delivery again
+    const claimsBefore = claimedIds.length;
+    h.clock.advance(11_001);
+    worker.wake();
+    await eventually(() => claimedIds.slice(claimsBefore).includes(id));
+    recordable();
+    // recorded: before, the outcome matched no lease and was dropped, and the message went again once
+    // the new lease ran out
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'succeeded');
+    await idle(worker);
+    h.clock.advance(11_001);
+    worker.wake();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.requests).toHaveLength(1);
+    expect((await deliveries(callback.ID)).data[0]).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
 });
 
 describe('the retry timer', () => {

@@ -56,7 +56,8 @@ export class DeliveryWorker {
 
   constructor(options: WorkerOptions) {
     this.#options = options;
-    this.#slots = new Slots(options.concurrency);
+    // a delivery claimed again while its outcome waits for the store: recorded under the new lease
+    this.#slots = new Slots(options.concurrency, (id, leaseUntil) => this.#recorder.relet(id, leaseUntil));
     this.#recorder = new Recorder(options.store, options.onError);
     this.#leaseMs = leaseFor(options.deliveryTimeoutMs);
     this.#caps = new CallbackCaps(this.#slots.perCallback);
