@@ -38,6 +38,12 @@ export interface ClaimNotes {
    * left out by the query), or beyond the rows the claim reads.
    */
   leftBehind: boolean;
+  /**
+   * Set by a PostgreSQL claim that leased fewer deliveries than it could because rows it chose were
+   * locked by another worker's claim (or finished) meanwhile: more may be due beyond those it chose,
+   * and a claim made once the other one is over finds them.
+   */
+  contended?: boolean;
 }
 
 /**

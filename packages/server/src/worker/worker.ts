@@ -123,6 +123,7 @@ export class DeliveryWorker {
 
   async #pump(): Promise<void> {
     const { store } = this.#options;
+    let contended = false;
     for (;;) {
       this.#pumpAgain = false;
       // what is due now is this claim's to take, or (no room) the claim's that a finished attempt wakes
@@ -132,7 +133,7 @@ export class DeliveryWorker {
       if (!this.#running) return;
       // a worker kept full by its load still does its housekeeping
       if (wanted <= 0) return this.#housekeeping();
-      const notes = { leftBehind: false };
+      const notes: ClaimNotes = { leftBehind: false };
       const sendsEnded = this.#slots.sendsEnded;
       const busy = this.#caps.busy(this.#slots.busy, this.#options.clock.now());
       const batch = await store.claimDueDeliveries(wanted, this.#leaseMs, this.#slots.perCallback, busy, notes);
@@ -140,7 +141,11 @@ export class DeliveryWorker {
       // a full batch: there may be more; and a send that ended during the claim freed a slot the
       // claim did not know of, which counts as if it had ended just after (see #take's `sent`)
       const freed = this.#leftBehind && this.#slots.sendsEnded !== sendsEnded;
-      if (batch.length < wanted && !this.#pumpAgain && !freed) break;
+      // another worker's claim locked rows this one chose: once, claim again after it (not in a
+      // loop: a transaction that holds rows locked for long would keep every claim contended)
+      const again: boolean = !contended && notes.contended === true;
+      contended ||= again;
+      if (batch.length < wanted && !this.#pumpAgain && !freed && !again) break;
     }
     await this.#housekeeping();
   }

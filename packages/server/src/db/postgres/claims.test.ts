@@ -86,6 +86,29 @@ describe('claims by several workers', () => {
     expect(claimedBy.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
   });
 
+  it('says when rows it chose were locked by another claim, so that the worker claims again once that one is over', async () => {
+    const db = await database();
+    const clock = new ManualClock();
+    const writer = await open(db.url, clock);
+    const { accountId, databaseId } = await seed(writer, { url: 'https://hooks.example.org/t' });
+    for (let i = 0; i < 30; i++) await writer.createProfile(accountId, databaseId, { fields: { i: String(i) } });
+    const worker = await open(db.url, clock);
+    // another worker's claim under way: the ten earliest due deliveries locked, not leased yet
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    cleanups.push(() => other.end());
+    await other.query('BEGIN');
+    await other.query('SELECT id FROM deliveries ORDER BY next_attempt_at, id LIMIT 10 FOR UPDATE');
+    // a claim of five chooses those ten (two candidates a wanted delivery) and leases none of them
+    const notes = { leftBehind: false, contended: false };
+    expect(await worker.claimDueDeliveries(5, 60_000, 100, new Map(), notes)).toEqual([]);
+    expect(notes).toEqual({ leftBehind: false, contended: true });
+    await other.query('ROLLBACK');
+    const again = { leftBehind: false, contended: false };
+    expect(await worker.claimDueDeliveries(5, 60_000, 100, new Map(), again)).toHaveLength(5);
+    expect(again).toEqual({ leftBehind: false, contended: false });
+  });
+
   it('gives a dead worker’s claims to another worker once the lease runs out, not before', async () => {
     const db = await database();
     const clock = new ManualClock();

@@ -43,10 +43,13 @@ WITH scanned AS MATERIALIZED (
   FROM locked WHERE d.id = locked.id
   RETURNING d.id, d.webhook_id, d.event_key, d.attempts, d.retry_base, d.ordering_key, d.callback_id, d.event_id
 ), seen AS (
-  -- whether due deliveries may have been left: rows beyond those read, or of callbacks with no free slot
-  SELECT (SELECT count(*) FROM scanned) >= $6 OR EXISTS (SELECT 1 FROM ranked WHERE NOT free) AS left_behind
+  -- whether due deliveries may have been left: rows beyond those read, or of callbacks with no free
+  -- slot; and whether rows chosen were locked by another worker's claim (or finished) meanwhile, so
+  -- that fewer were leased than wanted while more may be due beyond those chosen
+  SELECT (SELECT count(*) FROM scanned) >= $6 OR EXISTS (SELECT 1 FROM ranked WHERE NOT free) AS left_behind,
+         (SELECT count(*) FROM leased) < $8 AND (SELECT count(*) FROM candidates) > (SELECT count(*) FROM leased) AS contended
 )
-SELECT seen.left_behind, claimed.*
+SELECT seen.left_behind, seen.contended, claimed.*
 FROM seen
 LEFT JOIN (
   SELECT l.id, l.webhook_id, l.event_key, l.attempts, l.retry_base, l.ordering_key, e.payload, e.traceparent,

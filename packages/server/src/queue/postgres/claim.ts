@@ -8,6 +8,7 @@ const claim = sqlStatement(new URL('claim.sql', import.meta.url));
 
 interface ClaimedRow {
   left_behind: boolean;
+  contended: boolean;
   id: number | null;
   webhook_id: string;
   event_key: string;
@@ -54,6 +55,7 @@ export async function claimDueDeliveries(
     now + leaseMs,
   ]);
   notes.leftBehind = saturated.length > 0 || rows[0]?.left_behind === true;
+  notes.contended = rows[0]?.contended === true;
   return rows
     .filter((row) => row.id !== null)
     .map((row) => ({
