@@ -804,6 +804,22 @@ describe('the retry timer', () => {
       }
     }
   });
+
+  it('attempts a change when the schedule’s first delay is over, not at the next poll', async () => {
+    const delayed = await createHarness({ TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8', TIDINGS_RETRY_SCHEDULE: '1,5' });
+    try {
+      delayed.clock.now = () => Date.now();
+      await delayed.request('POST', '/v1/databases', { body: { name: 'x' } });
+      await delayed.request('POST', '/v1/database/1/callbacks', { body: { url: `${receiver.url}/hook` } });
+      delayed.startWorker({ pollIntervalMs: 3_600_000 });
+      const posted = Date.now();
+      await delayed.request('POST', '/v1/database/1/profiles', { body: {} });
+      await receiver.waitFor(1, 3_000);
+      expect((receiver.requests[0]?.at ?? 0) - posted).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      await delayed.close();
+    }
+  });
 });
 
 describe('a rate lowered below one message in 5 s', () => {

@@ -192,6 +192,9 @@ export class DeliveryWorker {
    * callbacks, so any free slot is reason enough.
    */
   #queued(callbackIds: ReadonlySet<number> | null): void {
+    // a schedule whose first delay is not 0: what was queued falls due then, and the timer is set for it
+    const firstDelayMs = (this.#options.retryScheduleSeconds[0] ?? 0) * 1000;
+    if (firstDelayMs > 0) this.#noteRetry(this.#options.clock.now() + firstDelayMs);
     if (this.#announcedClaimed) {
       // a local commit whose deliveries were claimed in its own transaction (#joinClaim)
       this.#announcedClaimed = false;
