@@ -107,6 +107,13 @@ describe('claims by several workers', () => {
     const again = { leftBehind: false, contended: false };
     expect(await worker.claimDueDeliveries(5, 60_000, 100, new Map(), again)).toHaveLength(5);
     expect(again).toEqual({ leftBehind: false, contended: false });
+    // rows locked with none due beyond them: the other claim takes them all, and this one need not look again
+    await other.query('BEGIN');
+    await other.query('SELECT id FROM deliveries WHERE lease_until IS NULL ORDER BY next_attempt_at, id LIMIT 25 FOR UPDATE');
+    const last = { leftBehind: false, contended: false };
+    expect(await worker.claimDueDeliveries(20, 60_000, 100, new Map(), last)).toEqual([]);
+    expect(last).toEqual({ leftBehind: false, contended: false });
+    await other.query('ROLLBACK');
   });
 
   it('gives a dead worker’s claims to another worker once the lease runs out, not before', async () => {

@@ -45,9 +45,11 @@ WITH scanned AS MATERIALIZED (
 ), seen AS (
   -- whether due deliveries may have been left: rows beyond those read, or of callbacks with no free
   -- slot; and whether rows chosen were locked by another worker's claim (or finished) meanwhile, so
-  -- that fewer were leased than wanted while more may be due beyond those chosen
+  -- that fewer were leased than wanted while more are due beyond those chosen
   SELECT (SELECT count(*) FROM scanned) >= $6 OR EXISTS (SELECT 1 FROM ranked WHERE NOT free) AS left_behind,
-         (SELECT count(*) FROM leased) < $8 AND (SELECT count(*) FROM candidates) > (SELECT count(*) FROM leased) AS contended
+         (SELECT count(*) FROM leased) < $8 AND (SELECT count(*) FROM candidates) > (SELECT count(*) FROM leased)
+           AND ((SELECT count(*) FROM ranked WHERE free) > (SELECT count(*) FROM candidates) OR (SELECT count(*) FROM scanned) >= $6)
+           AS contended
 )
 SELECT seen.left_behind, seen.contended, claimed.*
 FROM seen
