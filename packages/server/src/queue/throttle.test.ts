@@ -148,15 +148,19 @@ describe('callback rate limits', () => {
     }
     expect(await throttleOf(id)).toEqual({ rate: 0.1, pausedUntil: null });
     const now = h.clock.now();
-    expect(await h.store.throttles.reserveSlot(id, now, 5_000)).toBe(now);
+    const within = async (at: number) => h.store.throttles.reserveSlotWithin(id, at, 5_000);
+    expect(await within(now)).toEqual({ at: now, taken: true });
     // 10 s off: told, not taken, however often asked
-    expect(await h.store.throttles.reserveSlot(id, now, 5_000)).toBeCloseTo(now + 10_000, 6);
-    expect(await h.store.throttles.reserveSlot(id, now + 1_000, 5_000)).toBeCloseTo(now + 10_000, 6);
+    expect(await within(now)).toEqual({ at: now + 10_000, taken: false });
+    expect(await within(now + 1_000)).toEqual({ at: now + 10_000, taken: false });
     // within reach: taken, and the next one is 10 s after it
-    expect(await h.store.throttles.reserveSlot(id, now + 6_000, 5_000)).toBeCloseTo(now + 10_000, 6);
-    expect(await h.store.throttles.reserveSlot(id, now + 10_000, 5_000)).toBeCloseTo(now + 20_000, 6);
+    expect(await within(now + 6_000)).toEqual({ at: now + 10_000, taken: true });
+    expect(await within(now + 10_000)).toEqual({ at: now + 20_000, taken: false });
     expect(await h.store.throttles.reserveSlot(id, now + 15_000)).toBeCloseTo(now + 20_000, 6);
     expect(await h.store.throttles.reserveSlot(id, now + 15_000)).toBeCloseTo(now + 30_000, 6);
+    // a next slot pushed hours off (by a version that took every slot it told) comes back within reach
+    await h.store.throttles.reserveSlot(id, now + 3600_000);
+    expect(await within(now + 20_000)).toEqual({ at: now + 35_000, taken: false });
   });
 
   it('raises a lowered rate with each success back to its limit, and then writes nothing more', async () => {

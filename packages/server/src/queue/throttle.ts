@@ -49,16 +49,30 @@ export class Throttles {
   }
 
   /**
-   * When (epoch ms) the callback's next message may go, after any pause: its next send slot, which
-   * is taken when it begins within `withinMs` of now. One further off is only told: the delivery that
-   * asked goes back to the queue until then, and takes it when it comes back. (Taken now, it would go
-   * unused, and the delivery would find the next one as far off when it came back: below one message
-   * in `withinMs`, no message would ever go.) Null when the callback has no rate limit (any more).
+   * Takes the callback's next send slot: when (epoch ms) its next message may go, after any pause.
+   * Null when the callback has no rate limit (any more).
    */
-  async reserveSlot(callbackId: number, nowMs: number, withinMs = Infinity): Promise<number | null> {
+  async reserveSlot(callbackId: number, nowMs: number): Promise<number | null> {
+    return (await this.reserveSlotWithin(callbackId, nowMs, Infinity))?.at ?? null;
+  }
+
+  /**
+   * The callback's next send slot, taken only when it begins within `withinMs` of now. One further
+   * off is only told (`taken: false`): the delivery that asked goes back to the queue until then, and
+   * asks again when it comes back. (Taken now, it would go unused, and the delivery would find the
+   * next one as far off when it came back: below one message in `withinMs`, no message would ever
+   * go.) Null when the callback has no rate limit (any more).
+   */
+  async reserveSlotWithin(callbackId: number, nowMs: number, withinMs: number): Promise<{ at: number; taken: boolean } | null> {
     const { db } = this.#connection;
     const spacing = sql<number>`1000.0 / coalesce(throttle_rate, rate_limit)`;
-    const start = this.#greatest([sql`coalesce(throttle_next_at, 0)`, num(nowMs), sql`coalesce(paused_until, 0)`]);
+    // a slot is taken only within `withinMs`, so the next one is never further off than that and a
+    // spacing: one further off was pushed there by a version that took the slots it only told (each
+    // deferral took one more), and is brought back
+    const next = Number.isFinite(withinMs)
+      ? this.#least([sql`coalesce(throttle_next_at, 0)`, sql`${num(nowMs + withinMs)} + ${spacing}`])
+      : sql`coalesce(throttle_next_at, 0)`;
+    const start = this.#greatest([next, num(nowMs), sql`coalesce(paused_until, 0)`]);
     let update = db
       .updateTable('callbacks')
       .set({ throttle_next_at: sql<number>`${start} + ${spacing}` })
@@ -66,7 +80,7 @@ export class Throttles {
       .where('rate_limit', 'is not', null);
     if (Number.isFinite(withinMs)) update = update.where(sql<boolean>`${start} <= ${num(nowMs + withinMs)}`);
     const taken = await update.returning(sql<number>`throttle_next_at - ${spacing}`.as('slot')).executeTakeFirst();
-    if (taken !== undefined) return Number(taken.slot);
+    if (taken !== undefined) return { at: Number(taken.slot), taken: true };
     if (!Number.isFinite(withinMs)) return null;
     const told = await db
       .selectFrom('callbacks')
@@ -74,7 +88,7 @@ export class Throttles {
       .where('id', '=', callbackId)
       .where('rate_limit', 'is not', null)
       .executeTakeFirst();
-    return told === undefined ? null : Number(told.slot);
+    return told === undefined ? null : { at: Number(told.slot), taken: false };
   }
 
   /**

@@ -31,10 +31,17 @@ export async function passThrottle(delivery: DueDelivery, options: GateOptions):
   const { callback } = delivery;
   if (callback.rateLimit === null && callback.pausedUntil === null) return 'send';
   const now = options.clock.now();
-  // a slot further off than LONGEST_WAIT_MS is not taken: the delivery takes it when it is due again
-  const at = callback.rateLimit !== null ? await options.store.throttles.reserveSlot(callback.id, now, LONGEST_WAIT_MS) : callback.pausedUntil;
-  if (at === null || at <= now) return 'send';
-  if (at - now > LONGEST_WAIT_MS) {
+  // a slot further off than LONGEST_WAIT_MS is only told: the delivery asks again when it comes back;
+  // a pause has no slot to take, and one that ends within reach is waited for like a slot
+  const slot =
+    callback.rateLimit !== null
+      ? await options.store.throttles.reserveSlotWithin(callback.id, now, LONGEST_WAIT_MS)
+      : callback.pausedUntil === null
+        ? null
+        : { at: callback.pausedUntil, taken: callback.pausedUntil - now <= LONGEST_WAIT_MS };
+  if (slot === null || (slot.taken && slot.at <= now)) return 'send';
+  const { at } = slot;
+  if (!slot.taken) {
     await options.store.throttles.deferDelivery(delivery.id, delivery.leaseUntil, at);
     return { deferredUntil: at };
   }
@@ -65,7 +72,9 @@ export class CallbackCaps {
   /** Learns a callback's rate, pause and health from a claimed delivery. */
   note(callback: DueDelivery['callback'], now: number): void {
     const { id, rate, pausedUntil, unreachable } = callback;
-    const paused = pausedUntil !== null && pausedUntil > now ? pausedUntil : 0;
+    // a hold (below) outlasts what a claim that began before it says of the callback
+    const held = this.#caps.get(id)?.pausedUntil ?? 0;
+    const paused = Math.max(pausedUntil !== null && pausedUntil > now ? pausedUntil : 0, held > now ? held : 0);
     let cap = this.#perCallback;
     if (rate !== null) cap = Math.min(cap, Math.max(1, Math.ceil(rate * HELD_SECONDS)));
     if (unreachable) cap = 1;

@@ -823,7 +823,7 @@ describe('the retry timer', () => {
 });
 
 describe('a rate lowered below one message in 5 s', () => {
-  it('still sends: a delivery deferred to a far-off slot takes it when it comes back, and the rest of the backlog waits unwritten', async () => {
+  it('still sends: a delivery that finds its slot far off waits in the queue, the backlog unclaimed, and the slot is used when it comes', async () => {
     const callback = await createCallback('database/1', { rateLimit: 1 });
     // answers that ask to slow down, a second apart, halve the rate to its floor: one message in 10 s
     receiver.respond(answer(429));
@@ -863,8 +863,8 @@ describe('a rate lowered below one message in 5 s', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(receiver.requests).toHaveLength(1);
     expect(deferrals).toBe(1);
-    // when the slot comes, the deferred delivery takes it (before, it took the next one, 10 s further
-    // on, and so on for ever: no message went after the first)
+    // when the slot comes, it is used (before, the deferred delivery had taken it, and took the next
+    // one, 10 s further on, when it came back, and so on for ever: no message went after the first)
     h.clock.advance(10_001);
     worker.wake();
     await receiver.waitFor(2, 3_000);
