@@ -65,8 +65,13 @@ export class Recorder {
       const batch = this.#unrecorded.splice(0, RECORD_BATCH);
       try {
         this.#writing = batch.map((pending) => pending.outcome);
+        const leases = this.#writing.map((outcome) => outcome.leaseUntil);
         await this.#store.recordAttempts(this.#writing);
-        for (const pending of batch) pending.recorded();
+        // a claim took one of these deliveries again while the write ran (relet): the write matched no
+        // lease for it, and it is written again under the new one
+        const relet = batch.filter((pending, index) => pending.outcome.leaseUntil !== leases[index]);
+        for (const pending of batch) if (!relet.includes(pending)) pending.recorded();
+        this.#unrecorded.unshift(...relet);
         wait = RECORD_RETRY_FIRST_MS;
       } catch (error) {
         if (error instanceof RecordedButNotAdjusted) {

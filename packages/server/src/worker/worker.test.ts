@@ -745,13 +745,17 @@ describe('leases', () => {
 
   it('records an outcome that waited out its lease under the lease of the claim that took the delivery again, and sends it once', async () => {
     const callback = await createCallback('database/1', {});
-    // the store takes no outcome (it is away) until the lease has run out and the poll claimed again
+    // the store takes no outcome (it is away) until the lease has run out and the poll claimed again;
+    // and the write in flight then was built before that claim (the leases it names are those it read)
     let recordable: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (recordable = resolve));
     const record = h.store.recordAttempts.bind(h.store);
+    let writing = false;
     h.store.recordAttempts = async (outcomes) => {
+      const asBuilt = outcomes.map((outcome) => ({ ...outcome }));
+      writing = true;
       await gate;
-      return record(outcomes);
+      return record(asBuilt);
     };
     const claimedIds: number[] = [];
     const claim = h.store.claimDueDeliveries.bind(h.store);
@@ -763,6 +767,7 @@ describe('leases', () => {
     const worker = h.startWorker({ deliveryTimeoutMs: 1_000, pollIntervalMs: 3_600_000 });
     await h.request('POST', '/v1/database/1/profiles', { body: {} });
     await receiver.waitFor(1);
+    await eventually(() => writing);
     const id = Number((await deliveries(callback.ID)).data[0]?.ID);
     // past the lease (the time-out and 10 s): the next claim takes the delivery again
     const claimsBefore = claimedIds.length;

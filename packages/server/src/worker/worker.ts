@@ -17,6 +17,8 @@ export interface WorkerOptions extends AttemptOptions {
 }
 
 const CLAIM_BATCH = 100;
+/** the times a schedule's first delay makes changes due at are rounded up to this */
+const FIRST_DUE_GRID_MS = 50;
 const PRUNE_EVERY_MS = 3600_000;
 /** how often a worker looks for parked backlogs left without a probe (queue/parking.ts, revive) */
 const REVIVE_EVERY_MS = 60_000;
@@ -192,9 +194,10 @@ export class DeliveryWorker {
    * callbacks, so any free slot is reason enough.
    */
   #queued(callbackIds: ReadonlySet<number> | null): void {
-    // a schedule whose first delay is not 0: what was queued falls due then, and the timer is set for it
+    // a schedule whose first delay is not 0: what was queued falls due then, and the timer is set for
+    // it (on a grid of FIRST_DUE_GRID_MS, so that a burst of changes adds one time, not one each)
     const firstDelayMs = (this.#options.retryScheduleSeconds[0] ?? 0) * 1000;
-    if (firstDelayMs > 0) this.#noteRetry(this.#options.clock.now() + firstDelayMs);
+    if (firstDelayMs > 0) this.#noteRetry(Math.ceil((this.#options.clock.now() + firstDelayMs) / FIRST_DUE_GRID_MS) * FIRST_DUE_GRID_MS);
     if (this.#announcedClaimed) {
       // a local commit whose deliveries were claimed in its own transaction (#joinClaim)
       this.#announcedClaimed = false;
