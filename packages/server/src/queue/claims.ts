@@ -92,7 +92,9 @@ export class Claims {
   ): Promise<DueDelivery[]> {
     const saturatedIds = [...busy].filter(([, count]) => count >= maxPerCallback).map(([id]) => id);
     const saturated = this.#idList(saturatedIds);
-    notes.leftBehind = saturatedIds.length > 0;
+    // the callbacks left out (busy) are the worker's to know: it counts them as left behind when their
+    // sends are under way (a send that ends wakes it), not when only a pause holds them (its timer does)
+    notes.leftBehind = false;
     const now = this.#connection.clock.now();
     // Two candidates per wanted row on PostgreSQL leave room for what other workers lock first.
     const wanted = this.#connection.dialect === 'postgres' ? limit * 2 : limit;

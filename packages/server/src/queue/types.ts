@@ -34,8 +34,9 @@ export interface DueDelivery {
 /** What a claim tells its caller besides the deliveries it took */
 export interface ClaimNotes {
   /**
-   * Set when due deliveries may have been left: of callbacks whose slots were full (passed over, or
-   * left out by the query), or beyond the rows the claim reads.
+   * Set when due deliveries may have been left: of callbacks whose slots the claim itself filled
+   * (passed over), or beyond the rows the claim reads. Those of callbacks the caller said were busy
+   * are left out by the query, and the caller knows of them.
    */
   leftBehind: boolean;
   /**

@@ -43,10 +43,6 @@ export class Slots {
     return this.size - this.#running.size;
   }
 
-  hasRoomFor(callbackId: number): boolean {
-    return (this.busy.get(callbackId) ?? 0) < this.perCallback;
-  }
-
   /**
    * Runs `work` for the delivery, which calls `sent` once its send is over. When the delivery is being
    * attempted already (claimed again by this process after its lease ran out: the store was away

@@ -69,8 +69,8 @@ export class CallbackCaps {
     this.#perCallback = perCallback;
   }
 
-  /** Learns a callback's rate, pause and health from a claimed delivery. */
-  note(callback: DueDelivery['callback'], now: number): void {
+  /** Learns a callback's rate, pause and health from a claimed delivery; returns when a pause of it ends (0: none). */
+  note(callback: DueDelivery['callback'], now: number): number {
     const { id, rate, pausedUntil, unreachable } = callback;
     // a hold (below) outlasts what a claim that began before it says of the callback
     const held = this.#caps.get(id)?.pausedUntil ?? 0;
@@ -79,9 +79,17 @@ export class CallbackCaps {
     if (rate !== null) cap = Math.min(cap, Math.max(1, Math.ceil(rate * HELD_SECONDS)));
     if (unreachable) cap = 1;
     this.#caps.delete(id);
-    if (cap === this.#perCallback && paused === 0) return;
+    if (cap === this.#perCallback && paused === 0) return 0;
     if (this.#caps.size >= CAPS_KEPT) this.#caps.delete(this.#caps.keys().next().value as number);
     this.#caps.set(id, { cap, pausedUntil: paused });
+    return paused;
+  }
+
+  /** Whether a claim may take a delivery of the callback, with `sending` of its sends under way. */
+  hasRoom(id: number, sending: number, now: number): boolean {
+    const known = this.#caps.get(id);
+    const cap = known === undefined ? this.#perCallback : known.pausedUntil > now ? 0 : known.cap;
+    return sending < cap;
   }
 
   /**

@@ -43,6 +43,32 @@ async function deliveries(callbackId: string) {
 }
 
 /**
+ * Four answers that asked to slow down, a second apart, recorded as the worker records them (before it
+ * starts): the callback's rate is at its floor, one message in 10 s.
+ */
+async function slowedToTheFloor(callbackId: string): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    const claimed = await h.store.claimDueDeliveries(100, 60_000, 100);
+    await h.store.recordAttempts(
+      claimed.map((delivery) => ({
+        deliveryId: delivery.id,
+        leaseUntil: delivery.leaseUntil,
+        callbackId: delivery.callback.id,
+        sent: true,
+        attempt: { time: formatTimestamp(h.clock.now()), statusCode: 429, durationMs: 3, error: null, response: null },
+        status: 'exhausted' as const,
+        nextAttemptAt: null,
+        disableCallback: null,
+        throttle: { slowDown: true, succeeded: false, pauseUntil: null, unanswered: false, answeredAgain: false },
+      })),
+    );
+    h.clock.advance(1_100);
+  }
+  expect(((await h.request('GET', `/v1/callback/${callbackId}`)).body as { throttle: { rate: number } }).throttle.rate).toBe(0.1);
+}
+
+/**
  * Until the worker is done with its attempts: an outcome shows in the API once it is recorded, and its
  * signal to the callback's rate and breaker (a pause after no answer, say) is applied just after. A
  * test that moves the clock before then has that signal read the later time (a CI run on PostgreSQL
@@ -579,6 +605,37 @@ describe('claims', () => {
     await eventually(async () => (await deliveries('1')).data.every((delivery) => delivery.status === 'succeeded'));
   });
 
+  it('make no claim after a send for a callback held until its far-off slot: its timer claims it then', async () => {
+    const held = await createCallback('database/1', { rateLimit: 1, url: `${receiver.url}/held` });
+    receiver.respond(answer(429));
+    await slowedToTheFloor(held.ID);
+    await createCallback('database/1', { url: `${receiver.url}/free` });
+    const claims = countClaims();
+    const worker = h.startWorker({ pollIntervalMs: noPoll });
+    const sentTo = (path: string) => receiver.requests.filter((request) => request.path === path).length;
+    // the held callback's first message goes, its second finds its slot 10 s off and waits in the queue
+    for (let i = 1; i <= 2; i++) {
+      await h.request('POST', '/v1/database/1/profiles', { body: {} });
+      await eventually(() => sentTo('/free') === i);
+    }
+    await idle(worker);
+    expect(sentTo('/held')).toBe(1);
+    // one change at a time: one claim each, none after a send, though the held callback's deliveries wait
+    claims.count = 0;
+    for (let i = 3; i <= 5; i++) {
+      await h.request('POST', '/v1/database/1/profiles', { body: {} });
+      await eventually(() => sentTo('/free') === i);
+      await idle(worker);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(claims.count).toBe(3);
+    expect(sentTo('/held')).toBe(1);
+    // and when the slot comes, the timer claims the held callback's messages, one a slot
+    h.clock.advance(10_001);
+    worker.wake();
+    await eventually(() => sentTo('/held') === 2);
+  });
+
   it("take a change left behind by a claim during which the callback's slot freed, without waiting for the poll", async () => {
     // profile 1 exists before the callbacks: its update is the change for both of them
     await h.request('POST', '/v1/database/1/profiles', { body: {} });
@@ -830,27 +887,8 @@ describe('the retry timer', () => {
 describe('a rate lowered below one message in 5 s', () => {
   it('still sends: a delivery that finds its slot far off waits in the queue, the backlog unclaimed, and the slot is used when it comes', async () => {
     const callback = await createCallback('database/1', { rateLimit: 1 });
-    // answers that ask to slow down, a second apart, halve the rate to its floor: one message in 10 s
     receiver.respond(answer(429));
-    for (let i = 0; i < 4; i++) {
-      await h.request('POST', '/v1/database/1/profiles', { body: {} });
-      const claimed = await h.store.claimDueDeliveries(100, 60_000, 100);
-      await h.store.recordAttempts(
-        claimed.map((delivery) => ({
-          deliveryId: delivery.id,
-          leaseUntil: delivery.leaseUntil,
-          callbackId: delivery.callback.id,
-          sent: true,
-          attempt: { time: formatTimestamp(h.clock.now()), statusCode: 429, durationMs: 3, error: null, response: null },
-          status: 'exhausted' as const,
-          nextAttemptAt: null,
-          disableCallback: null,
-          throttle: { slowDown: true, succeeded: false, pauseUntil: null, unanswered: false, answeredAgain: false },
-        })),
-      );
-      h.clock.advance(1_100);
-    }
-    expect(((await h.request('GET', `/v1/callback/${callback.ID}`)).body as { throttle: { rate: number } }).throttle.rate).toBe(0.1);
+    await slowedToTheFloor(callback.ID);
     let deferrals = 0;
     const defer = h.store.throttles.deferDelivery.bind(h.store.throttles);
     h.store.throttles.deferDelivery = (...args) => {

@@ -138,8 +138,9 @@ export class DeliveryWorker {
       const notes: ClaimNotes = { leftBehind: false };
       const sendsEnded = this.#slots.sendsEnded;
       const busy = this.#caps.busy(this.#slots.busy, this.#options.clock.now());
+      const leftOut = this.#leavesOutSending(busy);
       const batch = await store.claimDueDeliveries(wanted, this.#leaseMs, this.#slots.perCallback, busy, notes);
-      this.#take(batch, wanted, notes);
+      this.#take(batch, wanted, notes, leftOut);
       // a full batch: there may be more; and a send that ended during the claim freed a slot the
       // claim did not know of, which counts as if it had ended just after (see #take's `sent`)
       const freed = this.#leftBehind && this.#slots.sendsEnded !== sendsEnded;
@@ -152,11 +153,26 @@ export class DeliveryWorker {
     await this.#housekeeping();
   }
 
-  /** Starts the attempts of what a claim of `wanted` deliveries took. */
-  #take(batch: readonly DueDelivery[], wanted: number, notes: ClaimNotes): void {
+  /**
+   * Whether a claim with these busy counts leaves out callbacks with sends under way, whose due
+   * deliveries a send that ends lets the next claim take (#take's `sent`). Those left out only by a
+   * pause or a hold are claimed when it ends, on the worker's timer (#take, #deferred).
+   */
+  #leavesOutSending(busy: ReadonlyMap<number, number>): boolean {
+    for (const [id, count] of busy) if (count >= this.#slots.perCallback && this.#slots.busy.has(id)) return true;
+    return false;
+  }
+
+  /**
+   * Starts the attempts of what a claim of `wanted` deliveries took; `leftOut`: the claim left out
+   * callbacks with sends under way (#leavesOutSending).
+   */
+  #take(batch: readonly DueDelivery[], wanted: number, notes: ClaimNotes, leftOut: boolean): void {
     const now = this.#options.clock.now();
     for (const delivery of batch) {
-      this.#caps.note(delivery.callback, now);
+      // a paused callback is left out of claims until its pause ends: the timer is set for then
+      const pausedUntil = this.#caps.note(delivery.callback, now);
+      if (pausedUntil > now) this.#noteRetry(pausedUntil);
       this.#slots.run(delivery, (sent) => this.#attempt(delivery, sent).catch((error: unknown) => this.#options.onError?.(error)), {
         sent: () => {
           if (this.#leftBehind) this.wake();
@@ -167,7 +183,7 @@ export class DeliveryWorker {
         },
       });
     }
-    this.#leftBehind = batch.length === wanted || notes.leftBehind;
+    this.#leftBehind = batch.length === wanted || notes.leftBehind || leftOut;
   }
 
   async #attempt(delivery: DueDelivery, sent: () => void): Promise<void> {
@@ -190,8 +206,9 @@ export class DeliveryWorker {
   /**
    * A change was queued. It is claimed for at once if a claim can take some of it: a change only for
    * callbacks whose every slot is busy is claimed when a slot frees up (#leftBehind), as a claim now
-   * would walk their backlog to find nothing. A signal from another process does not say for which
-   * callbacks, so any free slot is reason enough.
+   * would walk their backlog to find nothing; one only for callbacks held or paused, when that ends
+   * (the worker's timer). A signal from another process does not say for which callbacks, so any
+   * free slot is reason enough.
    */
   #queued(callbackIds: ReadonlySet<number> | null): void {
     // a schedule whose first delay is not 0: what was queued falls due then, and the timer is set for
@@ -203,9 +220,11 @@ export class DeliveryWorker {
       this.#announcedClaimed = false;
       return;
     }
-    const claimable = callbackIds === null ? this.#slots.free > 0 : [...callbackIds].some((id) => this.#slots.hasRoomFor(id));
-    if (claimable) this.wake();
-    else this.#leftBehind = true;
+    const now = this.#options.clock.now();
+    const ids = callbackIds === null ? null : [...callbackIds];
+    const room = (id: number): boolean => this.#caps.hasRoom(id, this.#slots.busy.get(id) ?? 0, now);
+    if (this.#slots.free > 0 && (ids === null || ids.some(room))) this.wake();
+    else if (ids === null || this.#slots.free === 0 || ids.some((id) => this.#slots.busy.has(id))) this.#leftBehind = true;
   }
 
   /**
@@ -232,7 +251,8 @@ export class DeliveryWorker {
       busy: this.#caps.busy(this.#slots.busy, this.#options.clock.now()),
       done: (batch, notes) => {
         // leased: attempted even if the worker stopped meanwhile (stop() waits for them)
-        this.#take(batch, wanted, notes);
+        // nothing was in flight when the claim began: no callback was left out for its sends
+        this.#take(batch, wanted, notes, false);
         // the announcement that follows this commit needs no claim of its own, unless one is due
         this.#announcedClaimed = !this.#leftBehind;
         settle();

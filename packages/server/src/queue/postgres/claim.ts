@@ -54,7 +54,8 @@ export async function claimDueDeliveries(
     limit,
     now + leaseMs,
   ]);
-  notes.leftBehind = saturated.length > 0 || rows[0]?.left_behind === true;
+  // the callbacks left out (saturated) are the worker's to know (queue/claims.ts)
+  notes.leftBehind = rows[0]?.left_behind === true;
   notes.contended = rows[0]?.contended === true;
   return rows
     .filter((row) => row.id !== null)
