@@ -52,7 +52,9 @@ export class Outcomes {
    * acknowledgement was lost (the recorder sends the batch again), before its signals were applied:
    * they are applied now. (Or its delivery went with its callback, and there is nothing to adjust.)
    */
-  async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void> {
+  async recordAttempts(given: readonly AttemptOutcome[]): Promise<ReadonlySet<AttemptOutcome>> {
+    // as they are now: the worker may give an outcome a new lease while it is being written (relet)
+    const outcomes = given.map((outcome) => ({ ...outcome }));
     const postgres = this.#connection.postgres;
     let recorded: ReadonlySet<string>;
     if (postgres) {
@@ -70,12 +72,14 @@ export class Outcomes {
     // after the outcomes, on its own: a rate that adapts a moment late is still right
     const nowMs = this.#connection.now().ms;
     const signals = outcomes.filter((outcome) => outcome.throttle !== null && (recorded.has(outcomeKey(outcome)) || outcome.leaseUntil >= nowMs));
-    if (signals.length === 0) return;
-    try {
-      await this.#throttles.adjust(signals, nowMs);
-    } catch (error) {
-      throw new RecordedButNotAdjusted(error);
+    if (signals.length > 0) {
+      try {
+        await this.#throttles.adjust(signals, nowMs);
+      } catch (error) {
+        throw new RecordedButNotAdjusted(error);
+      }
     }
+    return new Set(given.filter((_, index) => recorded.has(outcomeKey(outcomes[index] as AttemptOutcome))));
   }
 
   /** Whether the outcome was recorded: its delivery is still there, under the same lease. */

@@ -161,6 +161,8 @@ describe('callback rate limits', () => {
     // a next slot pushed hours off (by a version that took every slot it told) comes back within reach
     await h.store.throttles.reserveSlot(id, now + 3600_000);
     expect(await within(now + 20_000)).toEqual({ at: now + 35_000, taken: false });
+    // and taken by whoever comes back for it then
+    expect(await within(now + 35_000)).toEqual({ at: now + 35_000, taken: true });
   });
 
   it('raises a lowered rate with each success back to its limit, and then writes nothing more', async () => {

@@ -69,9 +69,9 @@ export class Throttles {
     // a slot is taken only within `withinMs`, so the next one is never further off than that and a
     // spacing: one further off was pushed there by a version that took the slots it only told (each
     // deferral took one more), and is brought back
-    const next = Number.isFinite(withinMs)
+    const next: RawBuilder<number> = Number.isFinite(withinMs)
       ? this.#least([sql`coalesce(throttle_next_at, 0)`, sql`${num(nowMs + withinMs)} + ${spacing}`])
-      : sql`coalesce(throttle_next_at, 0)`;
+      : sql<number>`coalesce(throttle_next_at, 0)`;
     const start = this.#greatest([next, num(nowMs), sql`coalesce(paused_until, 0)`]);
     let update = db
       .updateTable('callbacks')
@@ -82,11 +82,14 @@ export class Throttles {
     const taken = await update.returning(sql<number>`throttle_next_at - ${spacing}`.as('slot')).executeTakeFirst();
     if (taken !== undefined) return { at: Number(taken.slot), taken: true };
     if (!Number.isFinite(withinMs)) return null;
+    // told: the next slot, brought back within reach if it was further (then the delivery that comes
+    // back for it takes it)
     const told = await db
-      .selectFrom('callbacks')
-      .select(start.as('slot'))
+      .updateTable('callbacks')
+      .set({ throttle_next_at: next })
       .where('id', '=', callbackId)
       .where('rate_limit', 'is not', null)
+      .returning(start.as('slot'))
       .executeTakeFirst();
     return told === undefined ? null : { at: Number(told.slot), taken: false };
   }

@@ -191,9 +191,11 @@ export interface Store {
   releaseAllLeases(): Promise<number>;
   /**
    * Records finished attempts, several in one transaction. The outcome of a delivery that is gone
-   * (deleted with its callback while it was attempted) is dropped: there is nothing to record it on.
+   * (deleted with its callback while it was attempted) is dropped: there is nothing to record it on;
+   * so is one whose lease is gone (another claim's attempt is the one to record). Resolves to the
+   * outcomes recorded.
    */
-  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<void>;
+  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<ReadonlySet<AttemptOutcome>>;
   discardDelivery(deliveryId: number): Promise<void>;
   /** The queue's depth now, for metrics (queue/depth.ts). */
   queueDepth(): Promise<QueueDepth>;

@@ -66,10 +66,11 @@ export class Recorder {
       try {
         this.#writing = batch.map((pending) => pending.outcome);
         const leases = this.#writing.map((outcome) => outcome.leaseUntil);
-        await this.#store.recordAttempts(this.#writing);
-        // a claim took one of these deliveries again while the write ran (relet): the write matched no
-        // lease for it, and it is written again under the new one
-        const relet = batch.filter((pending, index) => pending.outcome.leaseUntil !== leases[index]);
+        const recorded = await this.#store.recordAttempts(this.#writing);
+        // a claim took one of these deliveries again while the write ran (relet), and the write
+        // matched no lease for it: it is written again under the new one. (One the write did record
+        // was made due again since, by a retry asked for meanwhile: that claim's attempt is another.)
+        const relet = batch.filter((pending, index) => !recorded.has(pending.outcome) && pending.outcome.leaseUntil !== leases[index]);
         for (const pending of batch) if (!relet.includes(pending)) pending.recorded();
         this.#unrecorded.unshift(...relet);
         wait = RECORD_RETRY_FIRST_MS;

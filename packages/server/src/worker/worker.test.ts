@@ -842,6 +842,50 @@ describe('leases', () => {
     expect(receiver.requests).toHaveLength(1);
     expect((await deliveries(callback.ID)).data[0]).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
+
+  it('sends a retry asked for during an attempt once that attempt is recorded, and records the attempt once', async () => {
+    const callback = await createCallback('database/1', {});
+    const answers: Array<(status: number) => void> = [];
+    receiver.respond((_request, _index, response) => {
+      answers.push((status) => response.writeHead(status).end());
+    });
+    const claimedIds: number[] = [];
+    const claim = h.store.claimDueDeliveries.bind(h.store);
+    h.store.claimDueDeliveries = async (...args) => {
+      const batch = await claim(...args);
+      claimedIds.push(...batch.map((delivery) => delivery.id));
+      return batch;
+    };
+    // the outcome's write is over, and the retry it applied made the delivery due at once: the claim
+    // that takes it comes before the worker is done with the attempt (here: held until it has)
+    const record = h.store.recordAttempts.bind(h.store);
+    h.store.recordAttempts = async (outcomes) => {
+      const claims = claimedIds.length;
+      const recorded = await record(outcomes);
+      await eventually(() => claimedIds.length > claims);
+      return recorded;
+    };
+    const worker = h.startWorker({ pollIntervalMs: 3_600_000 });
+    await h.request('POST', '/v1/database/1/profiles', { body: {} });
+    await receiver.waitFor(1);
+    const id = (await deliveries(callback.ID)).data[0]?.ID;
+    expect((await h.request('POST', `/v1/delivery/${id}/retry`)).status).toBe(202);
+    // a second on: the claim that takes the delivery again gives it another lease
+    h.clock.advance(1_000);
+    answers[0]?.(500);
+    await eventually(() => claimedIds.filter((claimed) => claimed === Number(id)).length === 2);
+    await idle(worker);
+    h.store.recordAttempts = record;
+    // that claim's lease runs out (the attempt it took was the one under way), and the retry goes then
+    h.clock.advance(h.config.deliveryTimeoutMs + 10_001);
+    worker.wake();
+    await receiver.waitFor(2);
+    answers[1]?.(200);
+    await eventually(async () => (await deliveries(callback.ID)).data[0]?.status === 'succeeded');
+    // two sends, two attempts: the first was not written again under the second claim's lease
+    expect((await deliveries(callback.ID)).data[0]?.attempts).toBe(2);
+    expect(receiver.requests).toHaveLength(2);
+  });
 });
 
 describe('the retry timer', () => {

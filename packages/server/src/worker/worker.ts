@@ -108,7 +108,11 @@ export class DeliveryWorker {
     }
     this.#pumping = true;
     this.#pumped = this.#pump()
-      .catch((error: unknown) => this.#options.onError?.(error))
+      .catch((error: unknown) => {
+        // what is due may have been left, and the due times this claim dropped with it
+        this.#leftBehind = true;
+        this.#options.onError?.(error);
+      })
       .finally(() => this.#claimed(false));
   }
 
