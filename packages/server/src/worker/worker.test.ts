@@ -42,6 +42,18 @@ async function deliveries(callbackId: string) {
   };
 }
 
+/** The IDs of the deliveries the store's claims hand out from now on, in order (a claim made in a change's own transaction aside). */
+function claimedByClaims(): number[] {
+  const ids: number[] = [];
+  const claim = h.store.claimDueDeliveries.bind(h.store);
+  h.store.claimDueDeliveries = async (...args) => {
+    const batch = await claim(...args);
+    ids.push(...batch.map((delivery) => delivery.id));
+    return batch;
+  };
+  return ids;
+}
+
 /**
  * Four answers that asked to slow down, a second apart, recorded as the worker records them (before it
  * starts): the callback's rate is at its floor, one message in 10 s.
@@ -814,13 +826,7 @@ describe('leases', () => {
       await gate;
       return record(asBuilt);
     };
-    const claimedIds: number[] = [];
-    const claim = h.store.claimDueDeliveries.bind(h.store);
-    h.store.claimDueDeliveries = async (...args) => {
-      const batch = await claim(...args);
-      claimedIds.push(...batch.map((delivery) => delivery.id));
-      return batch;
-    };
+    const claimedIds = claimedByClaims();
     const worker = h.startWorker({ deliveryTimeoutMs: 1_000, pollIntervalMs: 3_600_000 });
     await h.request('POST', '/v1/database/1/profiles', { body: {} });
     await receiver.waitFor(1);
@@ -849,13 +855,7 @@ describe('leases', () => {
     receiver.respond((_request, _index, response) => {
       answers.push((status) => response.writeHead(status).end());
     });
-    const claimedIds: number[] = [];
-    const claim = h.store.claimDueDeliveries.bind(h.store);
-    h.store.claimDueDeliveries = async (...args) => {
-      const batch = await claim(...args);
-      claimedIds.push(...batch.map((delivery) => delivery.id));
-      return batch;
-    };
+    const claimedIds = claimedByClaims();
     // the outcome's write is over, and the retry it applied made the delivery due at once: the claim
     // that takes it comes before the worker is done with the attempt (here: held until it has)
     const record = h.store.recordAttempts.bind(h.store);
