@@ -928,6 +928,33 @@ describe('the retry timer', () => {
   });
 });
 
+describe('a pause', () => {
+  it('sends a change made during a Retry-After pause when the pause ends, on the worker’s own timer', async () => {
+    // the real clock, one attempt a message, no poll: only the worker's timer can send the second
+    const once = await createHarness({ TIDINGS_ALLOWED_NETWORKS: '127.0.0.0/8', TIDINGS_RETRY_SCHEDULE: '0' });
+    try {
+      once.clock.now = () => Date.now();
+      await once.request('POST', '/v1/databases', { body: { name: 'x' } });
+      await once.request('POST', '/v1/database/1/callbacks', { body: { url: `${receiver.url}/hook` } });
+      receiver.respond((_request, index, response) => {
+        if (index === 0) response.writeHead(429, { 'retry-after': '8' }).end();
+        else response.writeHead(200).end();
+      });
+      const worker = once.startWorker({ pollIntervalMs: 3_600_000 });
+      await once.request('POST', '/v1/database/1/profiles', { body: {} });
+      await receiver.waitFor(1);
+      await idle(worker);
+      const pauseEnds = Date.now() + 7_000;
+      // claimed, found paused for longer than a slot is waited for, and put back until the pause ends
+      await once.request('POST', '/v1/database/1/profiles', { body: {} });
+      await receiver.waitFor(2, 15_000);
+      expect(receiver.requests[1]?.at).toBeGreaterThanOrEqual(pauseEnds);
+    } finally {
+      await once.close();
+    }
+  }, 30_000);
+});
+
 describe('a rate lowered below one message in 5 s', () => {
   it('still sends: a delivery that finds its slot far off waits in the queue, the backlog unclaimed, and the slot is used when it comes', async () => {
     const callback = await createCallback('database/1', { rateLimit: 1 });
