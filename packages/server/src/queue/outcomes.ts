@@ -17,9 +17,13 @@ import type { AttemptOutcome } from './types.ts';
  * backlogs (parking.ts, revive).
  */
 export class RecordedButNotAdjusted extends Error {
-  constructor(cause: unknown) {
+  /** the outcomes recorded (as recordAttempts resolves to when nothing fails) */
+  readonly recorded: ReadonlySet<AttemptOutcome>;
+
+  constructor(cause: unknown, recorded: ReadonlySet<AttemptOutcome>) {
     super(`outcomes recorded; adjusting their callbacks' rates and breakers failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'RecordedButNotAdjusted';
+    this.recorded = recorded;
   }
 }
 
@@ -71,15 +75,16 @@ export class Outcomes {
     }
     // after the outcomes, on its own: a rate that adapts a moment late is still right
     const nowMs = this.#connection.now().ms;
+    const recordedGiven = new Set(given.filter((_, index) => recorded.has(outcomeKey(outcomes[index] as AttemptOutcome))));
     const signals = outcomes.filter((outcome) => outcome.throttle !== null && (recorded.has(outcomeKey(outcome)) || outcome.leaseUntil >= nowMs));
     if (signals.length > 0) {
       try {
         await this.#throttles.adjust(signals, nowMs);
       } catch (error) {
-        throw new RecordedButNotAdjusted(error);
+        throw new RecordedButNotAdjusted(error, recordedGiven);
       }
     }
-    return new Set(given.filter((_, index) => recorded.has(outcomeKey(outcomes[index] as AttemptOutcome))));
+    return recordedGiven;
   }
 
   /** Whether the outcome was recorded: its delivery is still there, under the same lease. */

@@ -10,6 +10,8 @@ import type { Connection } from '../db/connection.ts';
 import type { AttemptOutcome, DueDelivery } from './types.ts';
 import { Parking } from './parking.ts';
 
+/** how much further off than it can be a callback's next slot must be to count as pushed there by an older version */
+const PUSHED_MARGIN_MS = 60_000;
 /** the lowest rate a callback is lowered to: one message in 10 s */
 export const MIN_RATE = 0.1;
 /** answers that ask to slow down within this long of the last cut count as one */
@@ -67,10 +69,12 @@ export class Throttles {
     const { db } = this.#connection;
     const spacing = sql<number>`1000.0 / coalesce(throttle_rate, rate_limit)`;
     // a slot is taken only within `withinMs`, so the next one is never further off than that and a
-    // spacing: one further off was pushed there by a version that took the slots it only told (each
-    // deferral took one more), and is brought back
+    // spacing (give or take the clocks of other hosts): one much further off was pushed there by a
+    // version that took the slots it only told (each deferral took one more), and is brought back
+    const reach = sql<number>`${num(nowMs + withinMs)} + ${spacing}`;
+    const pushed = sql<boolean>`coalesce(throttle_next_at, 0) > ${reach} + ${num(PUSHED_MARGIN_MS)}`;
     const next: RawBuilder<number> = Number.isFinite(withinMs)
-      ? this.#least([sql`coalesce(throttle_next_at, 0)`, sql`${num(nowMs + withinMs)} + ${spacing}`])
+      ? sql<number>`CASE WHEN ${pushed} THEN ${reach} ELSE coalesce(throttle_next_at, 0) END`
       : sql<number>`coalesce(throttle_next_at, 0)`;
     const start = this.#greatest([next, num(nowMs), sql`coalesce(paused_until, 0)`]);
     let update = db
@@ -82,16 +86,19 @@ export class Throttles {
     const taken = await update.returning(sql<number>`throttle_next_at - ${spacing}`.as('slot')).executeTakeFirst();
     if (taken !== undefined) return { at: Number(taken.slot), taken: true };
     if (!Number.isFinite(withinMs)) return null;
-    // told: the next slot, brought back within reach if it was further (then the delivery that comes
-    // back for it takes it)
+    // told: the next slot (written only to bring one pushed far off back, for the delivery that comes
+    // back for it to take)
     const told = await db
-      .updateTable('callbacks')
-      .set({ throttle_next_at: next })
+      .selectFrom('callbacks')
+      .select([start.as('slot'), pushed.as('pushed')])
       .where('id', '=', callbackId)
       .where('rate_limit', 'is not', null)
-      .returning(start.as('slot'))
       .executeTakeFirst();
-    return told === undefined ? null : { at: Number(told.slot), taken: false };
+    if (told === undefined) return null;
+    if (told.pushed === true || Number(told.pushed) === 1) {
+      await db.updateTable('callbacks').set({ throttle_next_at: next }).where('id', '=', callbackId).where(pushed).execute();
+    }
+    return { at: Number(told.slot), taken: false };
   }
 
   /**

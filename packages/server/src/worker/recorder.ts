@@ -55,6 +55,18 @@ export class Recorder {
   }
 
   /**
+   * After a write of `batch`, whose outcomes had `leases` when it began: a claim took one of these
+   * deliveries again while the write ran (relet), and the write matched no lease for it; it is
+   * written again under the new one. (One the write did record was made due again since, by a retry
+   * asked for meanwhile: that claim's attempt is another.) The others are done.
+   */
+  #written(batch: readonly PendingRecord[], leases: readonly number[], recorded: ReadonlySet<AttemptOutcome>): void {
+    const relet = batch.filter((pending, index) => !recorded.has(pending.outcome) && pending.outcome.leaseUntil !== leases[index]);
+    for (const pending of batch) if (!relet.includes(pending)) pending.recorded();
+    this.#unrecorded.unshift(...relet);
+  }
+
+  /**
    * While the store is away (restarting, unreachable, its disk full) outcomes wait in memory and are
    * recorded once it is back: dropped, each would be sent again when its lease ran out. They are
    * bounded by the worker's slots, which they keep meanwhile, so nothing more is claimed.
@@ -63,20 +75,14 @@ export class Recorder {
     let wait = RECORD_RETRY_FIRST_MS;
     while (this.#unrecorded.length > 0) {
       const batch = this.#unrecorded.splice(0, RECORD_BATCH);
+      this.#writing = batch.map((pending) => pending.outcome);
+      const leases = this.#writing.map((outcome) => outcome.leaseUntil);
       try {
-        this.#writing = batch.map((pending) => pending.outcome);
-        const leases = this.#writing.map((outcome) => outcome.leaseUntil);
-        const recorded = await this.#store.recordAttempts(this.#writing);
-        // a claim took one of these deliveries again while the write ran (relet), and the write
-        // matched no lease for it: it is written again under the new one. (One the write did record
-        // was made due again since, by a retry asked for meanwhile: that claim's attempt is another.)
-        const relet = batch.filter((pending, index) => !recorded.has(pending.outcome) && pending.outcome.leaseUntil !== leases[index]);
-        for (const pending of batch) if (!relet.includes(pending)) pending.recorded();
-        this.#unrecorded.unshift(...relet);
+        this.#written(batch, leases, await this.#store.recordAttempts(this.#writing));
         wait = RECORD_RETRY_FIRST_MS;
       } catch (error) {
         if (error instanceof RecordedButNotAdjusted) {
-          for (const pending of batch) pending.recorded();
+          this.#written(batch, leases, error.recorded);
           this.#onError?.(error);
           continue;
         }

@@ -619,7 +619,10 @@ describe('claims', () => {
 
   it('make no claim after a send for a callback held until its far-off slot: its timer claims it then', async () => {
     const held = await createCallback('database/1', { rateLimit: 1, url: `${receiver.url}/held` });
-    receiver.respond(answer(429));
+    // the held callback's receiver asks to slow down (its rate stays at the floor); the other answers
+    receiver.respond((request, _index, response) => {
+      response.writeHead(request.path === '/held' ? 429 : 200).end();
+    });
     await slowedToTheFloor(held.ID);
     await createCallback('database/1', { url: `${receiver.url}/free` });
     const claims = countClaims();
@@ -675,7 +678,9 @@ describe('claims', () => {
     };
     await h.request('PUT', '/v1/profile/1', { body: { fields: { n: '1' } } });
     // the first callback's update, while the second's stays unanswered (its answer would wake a claim)
-    await receiver.waitFor(3, 3_000);
+    await receiver.waitFor(3, 10_000);
+    for (const end of answers.slice(1)) end();
+    await idle(worker);
   });
 
   it('give a callback its slot back once the receiver has answered, while the outcome waits to be recorded', async () => {
@@ -920,7 +925,7 @@ describe('the retry timer', () => {
       delayed.startWorker({ pollIntervalMs: 3_600_000 });
       const posted = Date.now();
       await delayed.request('POST', '/v1/database/1/profiles', { body: {} });
-      await receiver.waitFor(1, 3_000);
+      await receiver.waitFor(1, 10_000);
       expect((receiver.requests[0]?.at ?? 0) - posted).toBeGreaterThanOrEqual(1_000);
     } finally {
       await delayed.close();
@@ -981,7 +986,7 @@ describe('a rate lowered below one message in 5 s', () => {
     // one, 10 s further on, when it came back, and so on for ever: no message went after the first)
     h.clock.advance(10_001);
     worker.wake();
-    await receiver.waitFor(2, 3_000);
+    await receiver.waitFor(2, 10_000);
     await eventually(() => deferrals === 2);
   });
 });

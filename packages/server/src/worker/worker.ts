@@ -53,6 +53,8 @@ export class DeliveryWorker {
    * every attempt would find nothing: a transaction more per message when messages come one at a time.
    */
   #leftBehind = true;
+  /** the last time a schedule's first delay made changes due at (#queued): the same time is noted once */
+  #firstDue = 0;
   /** set by a claim made in a commit's own transaction, for the announcement of that commit */
   #announcedClaimed = false;
 
@@ -203,8 +205,10 @@ export class DeliveryWorker {
    * leave the callback out until then (CallbackCaps.hold), and the worker looks again then.
    */
   #deferred(callbackId: number, until: number): void {
-    this.#caps.hold(callbackId, until);
-    this.#noteRetry(until);
+    // the delivery is due at the whole millisecond after (Throttles.deferDelivery)
+    const due = Math.ceil(until);
+    this.#caps.hold(callbackId, due);
+    this.#noteRetry(due);
   }
 
   /**
@@ -218,7 +222,11 @@ export class DeliveryWorker {
     // a schedule whose first delay is not 0: what was queued falls due then, and the timer is set for
     // it (on a grid of FIRST_DUE_GRID_MS, so that a burst of changes adds one time, not one each)
     const firstDelayMs = (this.#options.retryScheduleSeconds[0] ?? 0) * 1000;
-    if (firstDelayMs > 0) this.#noteRetry(Math.ceil((this.#options.clock.now() + firstDelayMs) / FIRST_DUE_GRID_MS) * FIRST_DUE_GRID_MS);
+    if (firstDelayMs > 0) {
+      const due = Math.ceil((this.#options.clock.now() + firstDelayMs) / FIRST_DUE_GRID_MS) * FIRST_DUE_GRID_MS;
+      if (due !== this.#firstDue) this.#noteRetry(due);
+      this.#firstDue = due;
+    }
     if (this.#announcedClaimed) {
       // a local commit whose deliveries were claimed in its own transaction (#joinClaim)
       this.#announcedClaimed = false;
