@@ -51,21 +51,13 @@ export class Throttles {
   }
 
   /**
-   * Takes the callback's next send slot: when (epoch ms) its next message may go, after any pause.
-   * Null when the callback has no rate limit (any more).
-   */
-  async reserveSlot(callbackId: number, nowMs: number): Promise<number | null> {
-    return (await this.reserveSlotWithin(callbackId, nowMs, Infinity))?.at ?? null;
-  }
-
-  /**
-   * The callback's next send slot, taken only when it begins within `withinMs` of now. One further
-   * off is only told (`taken: false`): the delivery that asked goes back to the queue until then, and
+   * The callback's next send slot: when (epoch ms) its next message may go, after any pause; taken
+   * only when it begins within `withinMs` of now (Infinity: always). One further off is only told (`taken: false`): the delivery that asked goes back to the queue until then, and
    * asks again when it comes back. (Taken now, it would go unused, and the delivery would find the
    * next one as far off when it came back: below one message in `withinMs`, no message would ever
    * go.) Null when the callback has no rate limit (any more).
    */
-  async reserveSlotWithin(callbackId: number, nowMs: number, withinMs: number): Promise<{ at: number; taken: boolean } | null> {
+  async reserveSlot(callbackId: number, nowMs: number, withinMs: number): Promise<{ at: number; taken: boolean } | null> {
     const { db } = this.#connection;
     const spacing = sql<number>`1000.0 / coalesce(throttle_rate, rate_limit)`;
     // a slot is taken only within `withinMs`, so the next one is never further off than that and a

@@ -208,7 +208,7 @@ export interface Store {
   /** the answers kept for Idempotency-Key (idempotency.ts) */
   readonly idempotency: Pick<IdempotencyKeys, 'claim' | 'finish'>;
   /** callbacks' send slots and pauses, as the worker takes them (queue/throttle.ts) */
-  readonly throttles: Pick<Throttles, 'reserveSlot' | 'reserveSlotWithin' | 'deferDelivery' | 'extendLease' | 'probeUnsent' | 'reviveParkedBacklogs'>;
+  readonly throttles: Pick<Throttles, 'reserveSlot' | 'deferDelivery' | 'extendLease' | 'probeUnsent' | 'reviveParkedBacklogs'>;
 
   // moving a whole store between dialects (pnpm tidings export / import)
   /** the latest migration this store has: an export imports only into a store of the same version */

@@ -46,15 +46,4 @@ describe('the due times of retries', () => {
     times.add(1);
     expect(times.earliest).toBe(10);
   });
-
-  it('hold a time added again right after only once, and take it again once it has been dropped', () => {
-    const times = new DueTimes();
-    for (let i = 0; i < 1000; i++) times.add(50);
-    times.add(60);
-    expect(drain(times)).toEqual([50, 60]);
-    times.add(70);
-    times.dropThrough(70);
-    times.add(70);
-    expect(times.earliest).toBe(70);
-  });
 });

@@ -9,8 +9,6 @@ const MOST_HELD = 100_000;
 
 export class DueTimes {
   readonly #heap: number[] = [];
-  /** the time added last while it is held: the same time again adds nothing */
-  #last: number | undefined;
 
   /** the earliest time held, if any */
   get earliest(): number | undefined {
@@ -19,8 +17,7 @@ export class DueTimes {
 
   add(time: number): void {
     const heap = this.#heap;
-    if (heap.length >= MOST_HELD || time === this.#last) return;
-    this.#last = time;
+    if (heap.length >= MOST_HELD) return;
     let index = heap.push(time) - 1;
     while (index > 0) {
       const parent = (index - 1) >> 1;
@@ -34,7 +31,6 @@ export class DueTimes {
   /** forgets every time up to and including `time` */
   dropThrough(time: number): void {
     const heap = this.#heap;
-    if (this.#last !== undefined && this.#last <= time) this.#last = undefined;
     while (heap.length > 0 && (heap[0] as number) <= time) {
       const last = heap.pop() as number;
       if (heap.length === 0) break;

@@ -22,7 +22,6 @@ export class Slots {
   readonly #attempting = new Map<number, DueDelivery>();
   /** how many sends have ended so far: a claim compares it before and after (worker.ts) */
   #sendsEnded = 0;
-
   readonly #relet: Relet;
 
   constructor(size: number, relet: Relet) {
@@ -47,9 +46,9 @@ export class Slots {
    * Runs `work` for the delivery, which calls `sent` once its send is over. When the delivery is being
    * attempted already (claimed again by this process after its lease ran out: the store was away
    * longer than the lease while its outcome waited), nothing runs: the attempt under way takes the
-   * new lease (and `relet` is told), so that its outcome is recorded under the lease the store has now rather than
-   * dropped and the message sent again when that lease ran out. The callback's slot is kept
-   * only while the receiver has the request: one slow receiver is what the per-callback limit is for,
+   * new lease (and `relet` is told), so that its outcome is recorded under the lease the store has
+   * now, rather than dropped and the message sent again when that lease ran out. The callback's slot
+   * is kept only while the receiver has the request: one slow receiver is what the per-callback limit is for,
    * and recording the outcome (which waits for the next write transaction) is no business of the
    * receiver's. The worker's slot is kept until the outcome is recorded, so outcomes waiting for a
    * store that is away stay bounded. `work` must not reject.

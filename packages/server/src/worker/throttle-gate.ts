@@ -35,7 +35,7 @@ export async function passThrottle(delivery: DueDelivery, options: GateOptions):
   // a pause has no slot to take, and one that ends within reach is waited for like a slot
   const slot =
     callback.rateLimit !== null
-      ? await options.store.throttles.reserveSlotWithin(callback.id, now, LONGEST_WAIT_MS)
+      ? await options.store.throttles.reserveSlot(callback.id, now, LONGEST_WAIT_MS)
       : callback.pausedUntil === null
         ? null
         : { at: callback.pausedUntil, taken: callback.pausedUntil - now <= LONGEST_WAIT_MS };
