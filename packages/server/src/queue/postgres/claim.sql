@@ -31,10 +31,11 @@ WITH scanned AS MATERIALIZED (
 ), locked AS (
   -- chosen on this statement's snapshot: locked without waiting for rows another worker is
   -- claiming, and checked again once locked (a row leased or finished meanwhile no longer passes)
+  -- (by primary key: joined to the candidates, the planner may read the whole due index instead)
   SELECT d.id
-  FROM candidates
-  JOIN deliveries d ON d.id = candidates.id
-  WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until < $1)
+  FROM deliveries d
+  WHERE d.id = ANY (ARRAY(SELECT id FROM candidates))
+    AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= $1 AND (d.lease_until IS NULL OR d.lease_until < $1)
   ORDER BY d.next_attempt_at, d.id
   LIMIT $8
   FOR UPDATE OF d SKIP LOCKED
