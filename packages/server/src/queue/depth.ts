@@ -1,7 +1,7 @@
 // How deep the queue is, as every process of an installation sees it: read from the store, so that on
 // PostgreSQL each process reports the same truth, whichever worker holds what.
 import type { Connection } from '../db/connection.ts';
-import { OPEN_STATUSES } from './claims.ts';
+import { OPEN_STATUSES } from './due.ts';
 import { openLiterally } from './parking.ts';
 
 export interface QueueDepth {

@@ -2,7 +2,7 @@
 // handed to a listener's stream under a lease, and the lease a listener's report must still hold.
 import { sql } from 'kysely';
 import type { Connection } from '../db/connection.ts';
-import { notBehindAnOpenDelivery, OPEN_STATUSES } from './claims.ts';
+import { notBehindAnOpenDelivery, OPEN_STATUSES } from './due.ts';
 import { Parking } from './parking.ts';
 import type { DueDelivery } from './types.ts';
 

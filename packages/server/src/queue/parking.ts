@@ -14,7 +14,7 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Connection, Db, Queued } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
-import { notBehindAnOpenDelivery, OPEN_STATUSES } from './claims.ts';
+import { notBehindAnOpenDelivery, OPEN_STATUSES } from './due.ts';
 
 /** parked rows past which PostgreSQL's table is vacuumed at once (see park) */
 const VACUUM_AFTER_PARKING = 10_000;

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Connection } from '../db/connection.ts';
 import type { Schema } from '../db/schema.ts';
-import { OPEN_STATUSES } from './claims.ts';
+import { OPEN_STATUSES } from './due.ts';
 
 /**
  * How far creation times may run against ID order: rows written at once by hosts whose clocks differ

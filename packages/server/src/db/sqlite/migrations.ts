@@ -284,4 +284,15 @@ export const sqliteMigrations: ReadonlyArray<{ version: number; name: string; sq
       DROP INDEX deliveries_created;
     `,
   },
+  {
+    version: 16,
+    name: 'a claim finds due deliveries callback by callback',
+    // A claim that meets a backlog it cannot take from (a callback whose slots are full: a slow
+    // receiver, or one held by its rate limit) looks callback by callback instead of reading on
+    // through the backlog (queue/sqlite/choose.ts): the next callback with a due time is one seek here,
+    // and so are its earliest due deliveries. Only deliveries with a due time have an entry.
+    sql: `
+      CREATE INDEX deliveries_callback_due ON deliveries(callback_id, next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+    `,
+  },
 ];

@@ -1,0 +1,113 @@
+// Claims on both dialects: each callback gets at most its free slots, and the deliveries of other
+// callbacks behind a callback whose slots a claim filled are still found.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../../test/support/harness.ts';
+import type { ClaimNotes, DueDelivery } from './types.ts';
+
+let h: Harness;
+
+beforeEach(async () => {
+  h = await createHarness();
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+/** A database with one callback and `profiles` new profiles: that many deliveries due, in order. */
+async function callbackWithDue(profiles: number): Promise<number> {
+  const database = await h.request('POST', '/v1/databases', { body: { name: 'customers' } });
+  expect(database.status, database.text).toBe(201);
+  const databaseId = (database.body as { ID: string }).ID;
+  const callback = await h.request('POST', `/v1/database/${databaseId}/callbacks`, { body: { url: 'https://hooks.example.org/t' } });
+  expect(callback.status, callback.text).toBe(201);
+  for (let i = 0; i < profiles; i++) {
+    expect((await h.request('POST', `/v1/database/${databaseId}/profiles`, { body: {} })).status).toBe(201);
+  }
+  return Number((callback.body as { ID: string }).ID);
+}
+
+function perCallback(claimed: readonly DueDelivery[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const delivery of claimed) counts.set(delivery.callback.id, (counts.get(delivery.callback.id) ?? 0) + 1);
+  return counts;
+}
+
+describe('a claim', () => {
+  it('takes what is due behind a callback whose free slots it filled, and says it left some behind', async () => {
+    // the busy callback's backlog is due first, longer than the 32 rows a claim used to pass over;
+    // the other two callbacks' deliveries come after it
+    const busy = await callbackWithDue(40);
+    const second = await callbackWithDue(3);
+    const third = await callbackWithDue(2);
+
+    const notes: ClaimNotes = { leftBehind: false };
+    const claimed = await h.store.claimDueDeliveries(100, 60_000, 3, new Map([[busy, 2]]), notes);
+    expect(perCallback(claimed)).toEqual(
+      new Map([
+        [busy, 1],
+        [second, 3],
+        [third, 2],
+      ]),
+    );
+    expect(notes.leftBehind).toBe(true);
+    // earliest due first: the busy callback's first delivery, then the others in the order queued
+    expect(claimed.map((delivery) => delivery.callback.id)).toEqual([busy, second, second, second, third, third]);
+
+    // nothing of the others is left; the busy callback's other 39 are, for claims with room for them
+    const rest: ClaimNotes = { leftBehind: true };
+    const next = await h.store.claimDueDeliveries(100, 60_000, 100, new Map(), rest);
+    expect(perCallback(next)).toEqual(new Map([[busy, 39]]));
+    expect(rest.leftBehind).toBe(false);
+  });
+
+  it('leaves no callback out for good when it fills the slots of more callbacks than one claim goes past', async () => {
+    // twenty callbacks, two deliveries due each, one slot each: a claim fills every callback it meets
+    const callbacks: number[] = [];
+    for (let i = 0; i < 20; i++) callbacks.push(await callbackWithDue(2));
+
+    const first: ClaimNotes = { leftBehind: false };
+    const claimed = await h.store.claimDueDeliveries(100, 60_000, 1, new Map(), first);
+    expect([...perCallback(claimed).values()].every((count) => count === 1)).toBe(true);
+    expect(first.leftBehind).toBe(true);
+    // the next claim, with the first one's sends under way, takes one of each callback not yet served
+    const busy = new Map(claimed.map((delivery) => [delivery.callback.id, 1]));
+    const second = await h.store.claimDueDeliveries(100, 60_000, 1, busy, { leftBehind: false });
+    expect(new Set([...claimed, ...second].map((delivery) => delivery.callback.id))).toEqual(new Set(callbacks));
+    expect(second.every((delivery) => !busy.has(delivery.callback.id))).toBe(true);
+  });
+
+  it('finds what is due behind a backlog longer than it reads, of a callback the worker keeps busy, and says nothing of that one', async () => {
+    // 210 deliveries of a callback with all its slots taken (a slow receiver, or one its rate limit
+    // holds), due before those of the other two
+    const held = await callbackWithDue(210);
+    const second = await callbackWithDue(2);
+    const third = await callbackWithDue(1);
+
+    const notes: ClaimNotes = { leftBehind: true };
+    const claimed = await h.store.claimDueDeliveries(5, 60_000, 3, new Map([[held, 3]]), notes);
+    expect(perCallback(claimed)).toEqual(
+      new Map([
+        [second, 2],
+        [third, 1],
+      ]),
+    );
+    // the held callback's backlog is the worker's to know of: nothing else was left behind
+    expect(notes.leftBehind).toBe(false);
+  });
+
+  it('goes on, claim after claim, through more callbacks behind such a backlog than one claim visits', async () => {
+    const held = await callbackWithDue(210);
+    const others: number[] = [];
+    for (let i = 0; i < 70; i++) others.push(await callbackWithDue(1));
+    const busy = new Map([[held, 3]]);
+
+    // room for all of them; where one claim stops short of that, it says it left some behind
+    const first: ClaimNotes = { leftBehind: false };
+    const claimed = await h.store.claimDueDeliveries(100, 60_000, 3, busy, first);
+    expect(claimed.length === 70 || first.leftBehind).toBe(true);
+    const rest = await h.store.claimDueDeliveries(100, 60_000, 3, busy, { leftBehind: false });
+    const ids = [...claimed, ...rest].map((delivery) => delivery.callback.id);
+    expect(ids.sort((a, b) => a - b)).toEqual(others);
+  });
+});
