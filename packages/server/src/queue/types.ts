@@ -35,8 +35,8 @@ export interface DueDelivery {
 export interface ClaimNotes {
   /**
    * Set when due deliveries may have been left: of callbacks whose slots the claim itself filled
-   * (passed over), or beyond the rows the claim reads. Those of callbacks the caller said were busy
-   * are left out by the query, and the caller knows of them.
+   * (passed over), or beyond the rows and callbacks the claim reads. Those of callbacks the caller
+   * said were busy are left out, and the caller knows of them.
    */
   leftBehind: boolean;
   /**
@@ -45,6 +45,11 @@ export interface ClaimNotes {
    * and a claim made once the other one is over finds them.
    */
   contended?: boolean;
+  /**
+   * Set by an embedded claim whose look callback by callback stopped short of the last callback with
+   * a due time (queue/sqlite/choose.ts): a claim made at once goes on from there.
+   */
+  unfinished?: boolean;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface WorkerOptions extends AttemptOptions {
 }
 
 const CLAIM_BATCH = 100;
+/** claims made at once, one after another, while each looked at only some callbacks (ClaimNotes.unfinished) */
+const UNFINISHED_CLAIMS_MOST = 8;
 /** the times a schedule's first delay makes changes due at are rounded up to this */
 const FIRST_DUE_GRID_MS = 50;
 const PRUNE_EVERY_MS = 3600_000;
@@ -132,6 +134,7 @@ export class DeliveryWorker {
   async #pump(): Promise<void> {
     const { store } = this.#options;
     let contended = false;
+    let unfinished = 0;
     for (;;) {
       this.#pumpAgain = false;
       // what is due now is this claim's to take, or (no room) the claim's that a finished attempt wakes
@@ -154,7 +157,10 @@ export class DeliveryWorker {
       // loop: a transaction that holds rows locked for long would keep every claim contended)
       const again: boolean = !contended && notes.contended === true;
       contended ||= again;
-      if (batch.length < wanted && !this.#pumpAgain && !freed && !again) break;
+      // a claim that looked at only some of the callbacks with due deliveries: the next one goes on
+      // from there, at once (a few at most: the poll and the sends that end do the rest)
+      const onwards = notes.unfinished === true && ++unfinished <= UNFINISHED_CLAIMS_MOST;
+      if (batch.length < wanted && !this.#pumpAgain && !freed && !again && !onwards) break;
     }
     await this.#housekeeping();
   }

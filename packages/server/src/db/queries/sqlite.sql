@@ -7,7 +7,7 @@ select "account_id", "read_only" from "tokens" where "token_hash" = ?;
 select "callback_count" from "databases" where "id" = ? and "account_id" = ?;
 
 -- callbackDue
-select "d"."id", "d"."callback_id" from "deliveries" as "d" where "d"."callback_id" = ? and "d"."next_attempt_at" <= ? and ("d"."lease_until" is null or "d"."lease_until" < ?) and not exists (select "listened"."id" from "callbacks" as "listened" where "listened"."id" = "d"."callback_id" and "listened"."listened_until" >= ?) and ("d"."ordering_key" is null or not exists (select "earlier"."id" from "deliveries" as "earlier" where "earlier"."callback_id" = "d"."callback_id" and "earlier"."ordering_key" = "d"."ordering_key" and "earlier"."id" < "d"."id" and "earlier"."status" in (?, ?))) order by "d"."next_attempt_at", "d"."id" limit 400;
+select "d"."id", "d"."callback_id" from "deliveries" as "d" where "d"."next_attempt_at" <= ? and ("d"."lease_until" is null or "d"."lease_until" < ?) and not exists (select "listened"."id" from "callbacks" as "listened" where "listened"."id" = "d"."callback_id" and "listened"."listened_until" >= ?) and ("d"."ordering_key" is null or not exists (select "earlier"."id" from "deliveries" as "earlier" where "earlier"."callback_id" = "d"."callback_id" and "earlier"."ordering_key" = "d"."ordering_key" and "earlier"."id" < "d"."id" and "earlier"."status" in (?, ?))) and "d"."callback_id" = ? order by "d"."next_attempt_at", "d"."id" limit 400;
 
 -- callbackFailing
 update "callbacks" set "failing_since" = ? where "id" = ? and "failing_since" is null;
@@ -94,7 +94,7 @@ select "id", "ordering", "disabled" from "callbacks" where "database_id" = ? and
 select "id", "ordering", "disabled" from "callbacks" where "database_id" = ? and "collection_id" is null and disabled = 1 and "action" in (?, ?);
 
 -- nextScheduledCallback
-select "callback_id", "next_attempt_at" from "deliveries" where "next_attempt_at" is not null and "callback_id" > ? order by "callback_id", "next_attempt_at" limit 1;
+select "d"."callback_id", "d"."next_attempt_at", (select "c"."listened_until" from "callbacks" as "c" where "c"."id" = "d"."callback_id") as "listened_until" from "deliveries" as "d" where "d"."next_attempt_at" is not null and "d"."callback_id" > ? order by "d"."callback_id", "d"."next_attempt_at" limit 1;
 
 -- ownsDatabase
 select "id" from "databases" where "id" = ? and "account_id" = ?;
