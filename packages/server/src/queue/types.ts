@@ -46,8 +46,9 @@ export interface ClaimNotes {
    */
   contended?: boolean;
   /**
-   * Set by an embedded claim whose look callback by callback stopped short of the last callback with
-   * a due time (queue/sqlite/choose.ts): a claim made at once goes on from there.
+   * Set by an embedded claim whose look callback by callback stopped short having read the due
+   * deliveries of as many callbacks as it may (queue/sqlite/choose.ts): more may have some, and a
+   * claim made at once goes on from there.
    */
   unfinished?: boolean;
 }

@@ -271,10 +271,12 @@ export class DeliveryWorker {
         // leased: attempted even if the worker stopped meanwhile (stop() waits for them)
         // nothing was in flight when the claim began: no callback was left out for its sends
         this.#take(batch, wanted, notes, false);
-        // the announcement that follows this commit needs no claim of its own, unless one is due
-        this.#announcedClaimed = !this.#leftBehind;
+        // the announcement that follows this commit needs no claim of its own, unless one is due (or
+        // the claim's look callback by callback stopped short: ClaimNotes.unfinished)
+        const again = this.#leftBehind || notes.unfinished === true;
+        this.#announcedClaimed = !again;
         settle();
-        this.#claimed(this.#leftBehind);
+        this.#claimed(again);
       },
     };
   }

@@ -9,8 +9,8 @@
 // 100,000 rows, in memory). The second look then goes callback by callback through
 // deliveries_callback_due (migration 16): the next callback with a due time is one index seek, and of
 // a callback with free slots the earliest due deliveries are another. It reads those of 64 callbacks
-// and looks up 1,024 at most; where it stops short, the next claim goes on from there, at once
-// (ClaimNotes.unfinished). Rows that a callback's due deliveries hold back in SQL (ordering "profile"
+// and looks up 512 at most; the next claim goes on from where it stopped, at once if it stopped
+// having read its most (ClaimNotes.unfinished). Rows that SQL holds back (ordering "profile":
 // behind an open delivery) are still walked by either look.
 import { sql, type Expression, type RawBuilder, type Transaction } from 'kysely';
 import type { Connection } from '../../db/connection.ts';
@@ -28,7 +28,7 @@ const PASS_OVER_MOST = 8;
 const CALLBACKS_MOST = 64;
 
 /** the most callbacks it looks up in one claim (a seek each), those with nothing to take included */
-const SEEKS_MOST = 1024;
+const SEEKS_MOST = 512;
 
 interface DueRow {
   id: number;
@@ -106,6 +106,7 @@ export class ChoiceOfDue {
     notes: ClaimNotes,
   ): Promise<number[]> {
     notes.leftBehind = false;
+    notes.unfinished = false;
     const chosen = new Chosen(limit, maxPerCallback, busy);
     const readMost = Math.min(SCAN_MOST, Math.max(limit * 4, 200));
     let read = 0;
@@ -128,7 +129,13 @@ export class ChoiceOfDue {
     return chosen.ids;
   }
 
-  /** The second look (see the top of this file). */
+  /**
+   * The second look (see the top of this file): from the callback after the one the last look
+   * stopped at round to it. Where it stops short having read its most, more callbacks may have
+   * deliveries to take, and it says `unfinished` (the worker claims again at once). Where it stops
+   * short having looked up its most, those left are found by the next claim, which goes on from here:
+   * callbacks with nothing due (retries later on) must not make every claim a chain of claims.
+   */
   async #callbackByCallback(trx: Transaction<Schema>, now: number, chosen: Chosen, notes: ClaimNotes): Promise<void> {
     const { statements } = this.#connection;
     const start = this.#resumeAfter;
@@ -137,11 +144,9 @@ export class ChoiceOfDue {
     let read = 0;
     for (let seeks = 0; ; seeks++) {
       if (chosen.full || read >= CALLBACKS_MOST || seeks >= SEEKS_MOST) {
-        // the callbacks after this one may have due deliveries: the next claim goes on from here (and
-        // the worker makes it at once, unless this one is full, which it follows up anyway)
+        // the next claim goes on after this callback; a full batch the worker follows up anyway
         this.#resumeAfter = after;
-        notes.leftBehind = true;
-        if (!chosen.full) notes.unfinished = true;
+        if (!chosen.full && read >= CALLBACKS_MOST) notes.unfinished = true;
         return;
       }
       const next = await statements.first(trx, 'nextScheduledCallback', () => this.#nextScheduled(trx, after), [after]);
@@ -158,11 +163,8 @@ export class ChoiceOfDue {
       after = next.callback_id;
       // nothing due yet, or a `tidings listen` stream's to send
       if (next.next_attempt_at > now || (next.listened_until !== null && next.listened_until >= now)) continue;
-      if (chosen.free(after) <= 0) {
-        // a callback whose slots this claim filled: its due deliveries are a later claim's
-        if (!chosen.leftOut(after)) notes.leftBehind = true;
-        continue;
-      }
+      // of a callback whose slots this claim filled, a due delivery not chosen is a later claim's
+      if (chosen.free(after) <= 0 && chosen.leftOut(after)) continue;
       read++;
       await statements.scan(trx, 'callbackDue', () => this.#callbackDue(trx, after, now), [now, now, now, ...OPEN_STATUSES, after], (row) => {
         if (chosen.has(row.id)) return true;
