@@ -1,6 +1,8 @@
-// What makes a delivery due for a claim, shared by the claims of both stores, listeners and parking.
+// What makes a delivery due for a claim, and what a claimed one is to its attempt: shared by the claims
+// of both stores, listeners and parking.
 import type { ExpressionBuilder } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import type { DueDelivery } from './types.ts';
 
 /** Final states hold no schedule; only pending and failed deliveries are ever claimed. */
 export const OPEN_STATUSES = ['pending', 'failed'] as const;
@@ -27,4 +29,32 @@ export function notBehindAnOpenDelivery(eb: DueScan) {
       ),
     ),
   ]);
+}
+
+/** The columns of a claimed delivery and its event that an attempt needs. */
+export interface ClaimedDelivery {
+  id: number | string;
+  webhook_id: string;
+  event_key: string;
+  attempts: number;
+  retry_base: number;
+  ordering_key: unknown;
+  payload: string;
+  traceparent: string | null;
+}
+
+/** A claimed delivery as its attempt takes it, leased until `leaseUntil`, sent to `callback`. */
+export function dueDelivery(row: ClaimedDelivery, leaseUntil: number, callback: DueDelivery['callback']): DueDelivery {
+  return {
+    id: Number(row.id),
+    webhookId: row.webhook_id,
+    eventKey: row.event_key,
+    attempts: row.attempts,
+    retryBase: row.retry_base,
+    payload: row.payload,
+    traceparent: row.traceparent,
+    ordered: row.ordering_key !== null,
+    leaseUntil,
+    callback,
+  };
 }

@@ -2,7 +2,7 @@
 // handed to a listener's stream under a lease, and the lease a listener's report must still hold.
 import { sql } from 'kysely';
 import type { Connection } from '../db/connection.ts';
-import { notBehindAnOpenDelivery, OPEN_STATUSES } from './due.ts';
+import { dueDelivery, notBehindAnOpenDelivery, OPEN_STATUSES } from './due.ts';
 import { Parking } from './parking.ts';
 import type { DueDelivery } from './types.ts';
 
@@ -106,17 +106,8 @@ export class ListenerQueue {
         .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
         .orderBy('id', 'desc')
         .execute();
-      return rows.map((row) => ({
-        id: Number(row.id),
-        webhookId: row.webhook_id,
-        eventKey: row.event_key,
-        attempts: row.attempts,
-        retryBase: row.retry_base,
-        payload: row.payload,
-        traceparent: row.traceparent,
-        ordered: row.ordering_key !== null,
-        leaseUntil,
-        callback: {
+      return rows.map((row) =>
+        dueDelivery(row, leaseUntil, {
           // a listener's target is not the callback's receiver: no rate, pause or breaker applies
           rateLimit: null,
           rate: null,
@@ -128,8 +119,8 @@ export class ListenerQueue {
           expression: row.expression,
           disabled: row.disabled === 1,
           secrets: secrets.map((secret) => secret.secret),
-        },
-      }));
+        }),
+      );
     });
   }
 

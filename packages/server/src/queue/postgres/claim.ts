@@ -1,5 +1,6 @@
 // A worker's claim on PostgreSQL in one statement (claim.sql): scan, per-callback cap, SKIP LOCKED,
 // lease, and the rows an attempt needs, with no transaction around it.
+import { dueDelivery } from '../due.ts';
 import { throttleOf } from '../throttle.ts';
 import type { ClaimNotes, DueDelivery } from '../types.ts';
 import { sqlStatement, type Runner } from '../../db/postgres/prepared.ts';
@@ -59,17 +60,8 @@ export async function claimDueDeliveries(
   notes.contended = rows[0]?.contended === true;
   return rows
     .filter((row) => row.id !== null)
-    .map((row) => ({
-      id: Number(row.id),
-      webhookId: row.webhook_id,
-      eventKey: row.event_key,
-      attempts: row.attempts,
-      retryBase: row.retry_base,
-      payload: row.payload,
-      traceparent: row.traceparent,
-      ordered: row.ordering_key !== null,
-      leaseUntil: now + leaseMs,
-      callback: {
+    .map((row) =>
+      dueDelivery(row as ClaimedRow & { id: number }, now + leaseMs, {
         id: row.callback_id,
         url: row.url,
         method: row.method as 'json' | 'xml',
@@ -77,6 +69,6 @@ export async function claimDueDeliveries(
         disabled: row.disabled === 1,
         secrets: row.secrets,
         ...throttleOf(row),
-      },
-    }));
+      }),
+    );
 }

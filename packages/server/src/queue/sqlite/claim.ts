@@ -3,6 +3,7 @@
 import type { Transaction } from 'kysely';
 import type { Connection } from '../../db/connection.ts';
 import type { Schema } from '../../db/schema.ts';
+import { dueDelivery } from '../due.ts';
 import { throttleOf } from '../throttle.ts';
 import type { ClaimNotes, DueDelivery } from '../types.ts';
 import { ChoiceOfDue, idList, oneOf } from './choose.ts';
@@ -81,17 +82,8 @@ export class SqliteClaims {
           .orderBy('id', 'desc'),
       [callbackIds, now],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      webhookId: row.webhook_id,
-      eventKey: row.event_key,
-      attempts: row.attempts,
-      retryBase: row.retry_base,
-      payload: row.payload,
-      traceparent: row.traceparent,
-      ordered: row.ordering_key !== null,
-      leaseUntil,
-      callback: {
+    return rows.map((row) =>
+      dueDelivery(row, leaseUntil, {
         id: row.callback_id,
         url: row.url,
         method: row.method as 'json' | 'xml',
@@ -99,7 +91,7 @@ export class SqliteClaims {
         disabled: row.disabled === 1,
         secrets: secrets.filter((secret) => secret.callback_id === row.callback_id).map((secret) => secret.secret),
         ...throttleOf(row),
-      },
-    }));
+      }),
+    );
   }
 }
