@@ -15,6 +15,9 @@ afterEach(async () => {
   await h.close();
 });
 
+/** the database of each callback callbackWithDue made */
+const databaseOf = new Map<number, string>();
+
 /** A database with one callback and `profiles` new profiles: that many deliveries due, in order. */
 async function callbackWithDue(profiles: number): Promise<number> {
   const database = await h.request('POST', '/v1/databases', { body: { name: 'customers' } });
@@ -26,8 +29,6 @@ async function callbackWithDue(profiles: number): Promise<number> {
   databaseOf.set(Number((callback.body as { ID: string }).ID), databaseId);
   return Number((callback.body as { ID: string }).ID);
 }
-
-const databaseOf = new Map<number, string>();
 
 /** `profiles` more new profiles in the database of the callback: that many more of its deliveries due. */
 async function moreDue(databaseId: string, profiles: number): Promise<void> {
@@ -127,7 +128,7 @@ describe('a claim', () => {
     for (let i = 0; i < 70; i++) others.push(await callbackWithDue(1));
     const busy = new Map([[held, 3]]);
 
-    // room for all of them; where one claim stops short of that, it says it left some behind
+    // room for all of them; where one claim stops short of that, it says so (unfinished)
     const first: ClaimNotes = { leftBehind: false };
     const claimed = await h.store.claimDueDeliveries(100, 60_000, 3, busy, first);
     expect(claimed.length === 70 || first.unfinished === true).toBe(true);

@@ -52,8 +52,9 @@ export class Throttles {
 
   /**
    * The callback's next send slot: when (epoch ms) its next message may go, after any pause; taken
-   * only when it begins within `withinMs` of now (Infinity: always). One further off is only told (`taken: false`): the delivery that asked goes back to the queue until then, and
-   * asks again when it comes back. (Taken now, it would go unused, and the delivery would find the
+   * only when it begins within `withinMs` of now (Infinity: always). One further off is only told
+   * (`taken: false`): the delivery that asked goes back to the queue until then, and asks again when
+   * it comes back. (Taken now, it would go unused, and the delivery would find the
    * next one as far off when it came back: below one message in `withinMs`, no message would ever
    * go.) Null when the callback has no rate limit (any more).
    */

@@ -48,9 +48,9 @@ export class Slots {
    * longer than the lease while its outcome waited), nothing runs: the attempt under way takes the
    * new lease (and `relet` is told), so that its outcome is recorded under the lease the store has
    * now, rather than dropped and the message sent again when that lease ran out. The callback's slot
-   * is kept only while the receiver has the request: one slow receiver is what the per-callback limit is for,
-   * and recording the outcome (which waits for the next write transaction) is no business of the
-   * receiver's. The worker's slot is kept until the outcome is recorded, so outcomes waiting for a
+   * is kept only while the receiver has the request: one slow receiver is what the per-callback limit
+   * is for, and recording the outcome (which waits for the next write transaction) is no business of
+   * the receiver's. The worker's slot is kept until the outcome is recorded, so outcomes waiting for a
    * store that is away stay bounded. `work` must not reject.
    */
   run(delivery: DueDelivery, work: (sent: () => void) => Promise<void>, events: SlotEvents): void {

@@ -59,9 +59,9 @@ export async function claimDueDeliveries(
   notes.leftBehind = rows[0]?.left_behind === true;
   notes.contended = rows[0]?.contended === true;
   return rows
-    .filter((row) => row.id !== null)
+    .filter((row): row is ClaimedRow & { id: number } => row.id !== null)
     .map((row) =>
-      dueDelivery(row as ClaimedRow & { id: number }, now + leaseMs, {
+      dueDelivery(row, now + leaseMs, {
         id: row.callback_id,
         url: row.url,
         method: row.method as 'json' | 'xml',

@@ -163,8 +163,9 @@ export class ChoiceOfDue {
       after = next.callback_id;
       // nothing due yet, or a `tidings listen` stream's to send
       if (next.next_attempt_at > now || (next.listened_until !== null && next.listened_until >= now)) continue;
-      // of a callback whose slots this claim filled, a due delivery not chosen is a later claim's
-      if (chosen.free(after) <= 0 && chosen.leftOut(after)) continue;
+      // one the worker left out is its own to know of; one whose slots this claim filled is read all
+      // the same, to tell whether it has a due delivery not chosen (left behind, below)
+      if (chosen.leftOut(after)) continue;
       read++;
       await statements.scan(trx, 'callbackDue', () => this.#callbackDue(trx, after, now), [now, now, now, ...OPEN_STATUSES, after], (row) => {
         if (chosen.has(row.id)) return true;
